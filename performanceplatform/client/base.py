@@ -1,0 +1,195 @@
+"""The base of the Backdrop and Stagecraft clients (spec core.md §2.1–2.7).
+
+Changes from performanceplatform-client 0.11.5, on purpose:
+
+- every request has a connect and a read timeout;
+- retries cover 429, 5xx and connection errors, with jittered exponential backoff that
+  honours ``Retry-After``, bounded in attempts and total time (the original retried only 500,
+  502 and 503, and never a dropped connection);
+- a gzipped body is ``bytes``, so a retried POST resends the whole body (the original resent
+  an empty, already-read stream);
+- dry runs show the token as ``Bearer ***``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import requests
+
+from performanceplatform.utils.errors import SinkError
+from performanceplatform.utils.http import (
+    USER_AGENT,
+    RetryPolicy,
+    iter_chunks,
+    make_session,
+    redact_url,
+    send,
+)
+
+log = logging.getLogger(__name__)
+
+GZIP_ABOVE = 2048
+
+
+class ChunkingError(Exception):
+    """Raised when asked to chunk something that is not a list-like iterable."""
+
+
+class JsonEncoder(json.JSONEncoder):
+    """JSON with datetimes as ISO 8601; a naive datetime is taken to be UTC."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime):
+            if o.tzinfo is None:
+                o = o.replace(tzinfo=dt.timezone.utc)
+            return o.isoformat()
+        return super().default(o)
+
+
+def encode_json(data: Any) -> str:
+    return json.dumps(data, cls=JsonEncoder)
+
+
+def _not_set() -> str:
+    return "Not-Set"
+
+
+def is_chunkable(data: Any) -> bool:
+    """Lists, tuples, sets, generators and iterators chunk; text, bytes and dicts do not."""
+    if isinstance(data, (str, bytes, bytearray, dict)):
+        return False
+    return hasattr(data, "__iter__")
+
+
+class BaseClient:
+    """Requests with bearer auth, JSON bodies, optional gzip, retries and dry runs."""
+
+    should_gzip = True
+
+    def __init__(self, base_url: str, token: str | None, dry_run: bool = False,
+                 request_id_fn: Callable[[], str] | None = None, retry_on_error: bool = True,
+                 retry_policy: RetryPolicy | None = None):
+        if not isinstance(base_url, str):
+            raise ValueError("base_url must be a string")
+        if token is not None and not isinstance(token, str):
+            raise ValueError("token must be a string or None")
+        self._base_url = base_url
+        self._token = token
+        self._dry_run = dry_run
+        self._request_id_fn = request_id_fn or _not_set
+        self.retry_policy = retry_policy or RetryPolicy(attempts=5 if retry_on_error else 1)
+        self._session: requests.Session | None = None
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def token(self) -> str | None:
+        return self._token
+
+    @property
+    def dry_run(self) -> bool:
+        return self._dry_run
+
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = make_session()
+        return self._session
+
+    def _headers(self, has_body: bool) -> dict[str, str]:
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            "Govuk-Request-Id": self._request_id_fn(),
+        }
+        if self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token}"
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def _request(self, method: str, path: str, data: Any = None,
+                 params: dict[str, Any] | None = None) -> Any:
+        url = self._base_url + path
+        headers = self._headers(data is not None)
+        body: str | bytes | None = None
+        if data is not None:
+            body = data if isinstance(data, str) else encode_json(data)
+        if self._dry_run:
+            self._log_dry_run(method, url, headers, data)
+            return None
+        if body is not None and self.should_gzip and len(body) > GZIP_ABOVE:
+            headers["Content-Encoding"] = "gzip"
+            body = gzip.compress(body.encode("utf-8"), mtime=0)
+        elif isinstance(body, str):
+            body = body.encode("utf-8")
+        try:
+            response = send(self.session, method, url, policy=self.retry_policy,
+                            headers=headers, data=body, params=params)
+        except requests.RequestException as exc:
+            raise SinkError(f"{method} {redact_url(url)} failed: could not connect "
+                            f"({type(exc).__name__})", url=redact_url(url))
+        return self._result(method, url, response)
+
+    def _result(self, method: str, url: str, response: requests.Response) -> Any:
+        if not response.ok:
+            text = " ".join(response.text.split())[:300]
+            log.error("[PP-C] %s", text)
+            raise SinkError(f"{method} {redact_url(url)} answered HTTP {response.status_code}: "
+                            f"{text}", url=redact_url(url), status=response.status_code)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise SinkError(f"{method} {redact_url(url)} answered HTTP {response.status_code} "
+                            "with a body that is not JSON", url=redact_url(url),
+                            status=response.status_code)
+
+    def _log_dry_run(self, method: str, url: str, headers: dict[str, str], data: Any) -> None:
+        shown = dict(headers)
+        if "Authorization" in shown:
+            shown["Authorization"] = "Bearer ***"
+        log.info('HTTP %s to "%s"\nheaders: %s', method, redact_url(url), shown)
+        log.info("%s", data if isinstance(data, str) else encode_json(data))
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._request("GET", path, params=params)
+
+    def _put(self, path: str, data: Any) -> Any:
+        return self._request("PUT", path, data=data)
+
+    def _post(self, path: str, data: Any, chunk_size: int = 0) -> Any:
+        if chunk_size > 0:
+            return self._post_chunks(path, data, chunk_size)
+        if is_chunkable(data) and not isinstance(data, list):
+            data = list(data)
+        return self._request("POST", path, data=data)
+
+    def _post_chunks(self, path: str, data: Iterable[Any], chunk_size: int) -> None:
+        if not is_chunkable(data):
+            raise ChunkingError("Can only chunk on lists")
+        written_records = written_chunks = 0
+        for number, chunk in enumerate(iter_chunks(data, chunk_size), start=1):
+            log.info("Sending chunk %d", number)
+            try:
+                self._request("POST", path, data=chunk)
+            except SinkError as exc:
+                exc.written_records, exc.written_chunks = written_records, written_chunks
+                raise SinkError(
+                    f"{exc} (chunk {number} of {len(chunk)} records not written; "
+                    f"{written_chunks} earlier chunks with {written_records} records were "
+                    "written; later chunks were not sent)",
+                    url=exc.url, status=exc.status, written_records=written_records,
+                    written_chunks=written_chunks)
+            written_records += len(chunk)
+            written_chunks += 1
+        return None

@@ -1,0 +1,40 @@
+"""A Backdrop data set: chunked POSTs of records, and emptying (spec core.md §2.8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from performanceplatform.client.base import BaseClient
+
+
+class DataSet(BaseClient):
+    """The data set at ``base_url`` (``<backdrop_url>/<group>/<type>``)."""
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> DataSet:
+        return cls(config["url"], config["token"], config["dry_run"])
+
+    @classmethod
+    def from_name(cls, api_url: str, name: str, dry_run: bool = False) -> DataSet:
+        return cls(f"{api_url}/{name}".rstrip("/"), None, dry_run)
+
+    @classmethod
+    def from_group_and_type(cls, api_url: str, data_group: str, data_type: str,
+                            dry_run: bool = False, token: str | None = None) -> DataSet:
+        return cls(f"{api_url}/{data_group}/{data_type}".rstrip("/"), token, dry_run)
+
+    def set_token(self, token: str) -> None:
+        if not isinstance(token, str):
+            raise Exception("token must be a string")
+        self._token = token
+
+    def get(self, query_parameters: dict[str, Any] | None = None) -> Any:
+        return self._get("", params=query_parameters)
+
+    def post(self, records: Any, chunk_size: int = 0) -> Any:
+        """POST records: one request, or one per ``chunk_size`` records of any iterable."""
+        return self._post("", records, chunk_size=chunk_size)
+
+    def empty_data_set(self) -> Any:
+        """Remove every record: ``PUT []``."""
+        return self._put("", [])

@@ -1,0 +1,62 @@
+"""Validation of the configs the CLI is given, before anything is fetched or written.
+
+Every problem is reported at once, each naming the file (or Stagecraft slug) and the key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from performanceplatform.utils.errors import ConfigError
+
+
+def _where(config: dict[str, Any], fallback: str) -> str:
+    return str(config.get("path_to_json_file") or fallback)
+
+
+def _check(problems: list[str], config: Any, key: str, kind: type | tuple[type, ...],
+           label: str) -> None:
+    if not isinstance(config, dict) or key not in config:
+        problems.append(f"key '{label}': missing")
+    elif not isinstance(config[key], kind) or config[key] in ("",):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        problems.append(f"key '{label}': expected {_kind_name(names)}, "
+                        f"got {type(config[key]).__name__} {config[key]!r:.40}")
+
+
+def _kind_name(name: str) -> str:
+    return {"dict": "an object", "str": "a non-empty string"}.get(name, name)
+
+
+def _raise(problems: list[str], where: str) -> None:
+    if problems:
+        raise ConfigError("; ".join(problems), where=where)
+
+
+def validate_query(query: Any, fallback: str = "query config") -> None:
+    """The query file (or Stagecraft config) has what the core and every collector need."""
+    where = _where(query, fallback) if isinstance(query, dict) else fallback
+    problems: list[str] = []
+    _check(problems, query, "data-set", dict, "data-set")
+    data_set = query.get("data-set") if isinstance(query, dict) else None
+    if isinstance(data_set, dict):
+        _check(problems, data_set, "data-group", str, "data-set.data-group")
+        _check(problems, data_set, "data-type", str, "data-set.data-type")
+    _check(problems, query, "query", dict, "query")
+    _check(problems, query, "options", dict, "options")
+    _raise(problems, where)
+
+
+def validate_entrypoint(query: dict[str, Any], fallback: str = "query config") -> str:
+    problems: list[str] = []
+    _check(problems, query, "entrypoint", str, "entrypoint")
+    _raise(problems, _where(query, fallback))
+    return query["entrypoint"]
+
+
+def validate_targets(token: dict[str, Any], performanceplatform: dict[str, Any]) -> None:
+    problems: list[str] = []
+    _check(problems, token, "token", str, "token")
+    _raise(problems, _where(token, "token config"))
+    _check(problems, performanceplatform, "backdrop_url", str, "backdrop_url")
+    _raise(problems, _where(performanceplatform, "performanceplatform config"))

@@ -1,0 +1,192 @@
+"""``pp-collector``: load the configs, import the collector, run it (spec core.md §1.5).
+
+``_run_collector(entrypoint, args, logfile_path=None, logfile_name=None)`` is public: Stagecraft
+calls it in-process with an ``argparse.Namespace`` of its own (spec core.md §1.15). It raises
+on failure; ``main()`` turns every failure into one line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from performanceplatform.collector.config import (
+    validate_entrypoint,
+    validate_query,
+    validate_targets,
+)
+from performanceplatform.utils.errors import CollectorError, ConfigError
+from performanceplatform.utils.redact import redact, register_secrets, secret_values
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def merge_performanceplatform_config(performanceplatform: dict[str, Any], data_set: dict[str, Any],
+                                     token: dict[str, Any], dry_run: bool = False
+                                     ) -> dict[str, Any]:
+    """The ``data_set_config`` handed to a collector's ``main``."""
+    return {
+        "url": "{}/{}/{}".format(performanceplatform["backdrop_url"], data_set["data-group"],
+                                 data_set["data-type"]),
+        "token": token["token"],
+        "data-group": data_set["data-group"],
+        "data-type": data_set["data-type"],
+        "dry_run": dry_run,
+    }
+
+
+def _get_query_params(query: dict[str, Any]) -> str:
+    """The query's items as sorted ``k=v`` pairs, for the JSON log.
+
+    >>> _get_query_params({'query': {'a': 1, 'c': 3, 'b': 5}})
+    'a=1 b=5 c=3'
+    """
+    return " ".join(f"{key}={value}" for key, value in sorted(query["query"].items()))
+
+
+def make_extra_json_fields(args: argparse.Namespace) -> dict[str, Any]:
+    data_set = args.query["data-set"]
+    fields = {
+        "data_group": data_set["data-group"],
+        "data_type": data_set["data-type"],
+        "data_group_data_type": "{}/{}".format(data_set["data-group"], data_set["data-type"]),
+        "query": _get_query_params(args.query),
+    }
+    if "path_to_json_file" in args.query:
+        fields["path_to_query"] = args.query["path_to_json_file"]
+    return fields
+
+
+def _log_collector_instead_of_running(entrypoint: str, args: argparse.Namespace) -> None:
+    shown = {
+        "start_at": args.start_at,
+        "end_at": args.end_at,
+        "query": {key: args.query[key] for key in ("data-set", "query", "options")},
+    }
+    log.info("Collector %s NOT run with the following %s", entrypoint, shown)
+
+
+def import_collector(entrypoint: str, where: str) -> Callable[..., Any]:
+    """The ``main`` of the collector module ``entrypoint``."""
+    try:
+        module = importlib.import_module(entrypoint)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or entrypoint
+        if entrypoint == missing or entrypoint.startswith(missing + "."):
+            raise ConfigError(f"no collector module named '{entrypoint}'", where=where,
+                              key="entrypoint")
+        raise ConfigError(f"collector '{entrypoint}' needs the module '{missing}', which is "
+                          "not installed", where=where, key="entrypoint")
+    collect = getattr(module, "main", None)
+    if not callable(collect):
+        raise ConfigError(f"module '{entrypoint}' has no main(credentials, data_set_config, "
+                          "query, options, start_at, end_at) function", where=where,
+                          key="entrypoint")
+    return collect
+
+
+def _set_up_logging(entrypoint: str, args: argparse.Namespace, logfile_path: str | None,
+                    logfile_name: str | None) -> None:
+    from performanceplatform.collector import logging_setup
+
+    if getattr(args, "console_logging", False):
+        logging_setup.set_up_console_logging(logging_setup.log_level())
+    else:
+        logging_setup.logging_for_entrypoint(
+            entrypoint, make_extra_json_fields(args),
+            logfile_path or getattr(args, "log_dir", None), logfile_name)
+
+
+def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str | None = None,
+                   logfile_name: str | None = None) -> None:
+    """Run the collector ``entrypoint`` with the configs in ``args``."""
+    where = str(args.query.get("path_to_json_file") or "query config") \
+        if isinstance(args.query, dict) else "query config"
+    validate_query(args.query, where)
+    validate_targets(args.token, args.performanceplatform)
+    register_secrets([args.token["token"]])
+    if isinstance(args.credentials, dict):
+        register_secrets(secret_values(args.credentials))
+    _set_up_logging(entrypoint, args, logfile_path, logfile_name)
+    try:
+        if os.environ.get("DISABLE_COLLECTORS") == "true":
+            _log_collector_instead_of_running(entrypoint, args)
+            return
+        collect = import_collector(entrypoint, where)
+        data_set = args.query["data-set"]
+        log.info("Running collection into %s/%s", data_set["data-group"], data_set["data-type"])
+        data_set_config = merge_performanceplatform_config(
+            args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False))
+        collect(args.credentials, data_set_config, args.query["query"], args.query["options"],
+                args.start_at, args.end_at)
+    except Exception as exc:
+        if not getattr(args, "console_logging", False):  # on the console main() says it
+            _log_failure(exc)
+        raise
+    finally:
+        if not getattr(args, "console_logging", False):
+            from performanceplatform.collector.logging_setup import close_down_logging
+
+            close_down_logging()
+
+
+def _log_failure(exc: BaseException) -> None:
+    from performanceplatform.collector.logging_setup import extra_fields_from_exception
+
+    extra = extra_fields_from_exception(exc)
+    if isinstance(exc, CollectorError):
+        log.error("%s", exc, exc_info=log.isEnabledFor(logging.DEBUG), extra=extra)
+    else:
+        log.error("Unhandled exception: %s", traceback.format_exc(), extra=extra)
+
+
+def _load_query(args: argparse.Namespace) -> None:
+    if args.collector_slug:
+        from performanceplatform.utils.collector import get_config
+
+        register_secrets(secret_values(args.performanceplatform))
+        args.query = get_config(args.collector_slug, args.performanceplatform)
+        register_secrets([args.query["data-set"].get("bearer_token")])
+
+
+def _report(exc: BaseException) -> int:
+    """One line on stderr for a failure; a traceback too when LOGLEVEL=DEBUG."""
+    if os.environ.get("LOGLEVEL", "").upper() == "DEBUG":
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    if isinstance(exc, CollectorError):
+        line = str(exc)
+    else:
+        line = f"unexpected {type(exc).__name__}: {exc}"
+    print(f"pp-collector: error: {redact(line)}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The console script. Returns (and exits with) the exit code."""
+    from performanceplatform.collector.arguments import parse_args
+
+    try:
+        args = parse_args(argv)
+        _load_query(args)
+        entrypoint = validate_entrypoint(
+            args.query, str(args.query.get("path_to_json_file") or args.collector_slug))
+        _run_collector(entrypoint, args)
+    except KeyboardInterrupt:
+        print("pp-collector: interrupted", file=sys.stderr)
+        code = 130
+    except Exception as exc:  # every failure leaves through here as one line
+        code = _report(exc)
+    else:
+        code = EXIT_OK
+    if argv is None:
+        sys.exit(code)
+    return code

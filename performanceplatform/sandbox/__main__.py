@@ -1,0 +1,5 @@
+import sys
+
+from performanceplatform.sandbox.cli import main
+
+sys.exit(main())

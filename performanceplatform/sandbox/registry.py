@@ -1,0 +1,48 @@
+"""Which simulated services a sandbox runs.
+
+Each entry is ``module:Class``; the class is a ``Service`` built from the ``SandboxConfig``.
+Source APIs are served under ``/<real host>/<path>`` (``/api.pingdom.com/api/3.1/checks``),
+which is where ``PP_COLLECTOR_SANDBOX_URL`` sends the collectors' built-in URLs.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from performanceplatform.sandbox.config import SandboxConfig
+from performanceplatform.sandbox.server import Sandbox, Service
+from performanceplatform.store import SQLiteStore
+
+SOURCE_SERVICES = (
+    "performanceplatform.sandbox.google:Google",
+    "performanceplatform.sandbox.pingdom:Pingdom",
+    "performanceplatform.sandbox.piwik:Piwik",
+    "performanceplatform.sandbox.webtrends:Webtrends",
+    "performanceplatform.sandbox.gcloud:GCloud",
+)
+
+
+def source_services(config: SandboxConfig) -> list[Service]:
+    services = []
+    for entry in SOURCE_SERVICES:
+        module_name, class_name = entry.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # that simulated service is not written yet
+        services.append(getattr(module, class_name)(config))
+    return services
+
+
+def build_sandbox(config: SandboxConfig | None = None, store: SQLiteStore | None = None
+                  ) -> Sandbox:
+    """A ``Sandbox`` (not started) running Backdrop, Stagecraft and every source API."""
+    from performanceplatform.sandbox.backdrop import Backdrop
+    from performanceplatform.sandbox.stagecraft import Stagecraft
+
+    config = config or SandboxConfig(auto_data_sets=True)
+    services: list[Service] = [Backdrop(config, store), Stagecraft(config)]
+    services += source_services(config)
+    return Sandbox(services, host=config.host, port=config.port, seed=config.seed)

@@ -1,0 +1,323 @@
+"""The sandbox's HTTP server: one threaded server on loopback, many simulated services.
+
+Each simulated service (``backdrop``, ``stagecraft``, ``google``, ``pingdom``...) is a
+``Service``: it claims the paths it serves and turns a ``Request`` into a ``Response``. The
+server adds what every service needs:
+
+- a control API under ``/_sandbox/``:
+
+  ``GET  /_sandbox/status``    which services run
+  ``POST /_sandbox/reset``     forget faults, the request log and every service's state
+  ``POST /_sandbox/faults``    queue faults: ``{"service": "backdrop", "status": 503,
+                               "count": 2, "headers": {"Retry-After": "1"}, "body": "...",
+                               "delay": 0.5, "reset": false, "path": "/data/g/t"}``
+                               (a list of such objects is accepted too)
+  ``GET  /_sandbox/requests``  every request served so far: method, path, query, headers,
+                               body size, gzip, service, status
+
+- fault injection: a queued fault answers (or delays, or resets the connection of) the next
+  ``count`` requests of that service before the service sees them;
+- one seeded random generator (``Sandbox.random``) for services that need randomness.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import random
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Request:
+    """What a service sees of an HTTP request."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: Message
+    body: bytes = b""
+    raw_target: str = ""
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        """The last value of query parameter (or form field) ``name``."""
+        for key, value in reversed(self.query + self.form()):
+            if key == name:
+                return value
+        return default
+
+    def form(self) -> list[tuple[str, str]]:
+        content_type = self.headers.get("Content-Type") or ""
+        if "x-www-form-urlencoded" not in content_type:
+            return []
+        return parse_qsl(self.body.decode("utf-8"), keep_blank_values=True)
+
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def bearer(self) -> str | None:
+        value = self.headers.get("Authorization") or ""
+        return value[len("Bearer "):] if value.startswith("Bearer ") else None
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None,
+                  indent: int | None = None) -> Response:
+    body = json.dumps(obj, indent=indent, sort_keys=indent is not None).encode("utf-8")
+    return Response(status, body, "application/json", dict(headers or {}))
+
+
+def text_response(text: str, status: int = 200, content_type: str = "text/plain",
+                  encoding: str = "utf-8") -> Response:
+    return Response(status, text.encode(encoding), content_type)
+
+
+class Service:
+    """A simulated service. Subclasses set ``name`` and ``prefixes`` and implement ``handle``."""
+
+    name = "service"
+    prefixes: tuple[str, ...] = ()
+
+    def claims(self, request: Request) -> bool:
+        return any(request.path.startswith(p) for p in self.prefixes)
+
+    def handle(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget state kept between requests."""
+
+
+@dataclass
+class Fault:
+    service: str = "*"
+    path: str = ""
+    status: int | None = 503
+    count: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+    delay: float = 0.0
+    reset: bool = False
+
+    def applies_to(self, service: str, request: Request) -> bool:
+        return self.service in ("*", service) and request.path.startswith(self.path)
+
+
+class FaultQueue:
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, spec: dict[str, Any]) -> None:
+        known = Fault.__dataclass_fields__
+        unknown = set(spec) - set(known)
+        if unknown:
+            raise ValueError(f"unknown fault keys: {sorted(unknown)}")
+        with self._lock:
+            self._faults.append(Fault(**spec))
+
+    def take(self, service: str, request: Request) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.applies_to(service, request):
+                    fault.count -= 1
+                    if fault.count <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+
+class Sandbox:
+    """The simulated services on one loopback port. Use as a context manager or start/stop."""
+
+    def __init__(self, services: Iterable[Service], host: str = "127.0.0.1", port: int = 0,
+                 seed: int = 0):
+        self.services = list(services)
+        self.faults = FaultQueue()
+        self.requests: list[dict[str, Any]] = []
+        self.random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._server = _Server((host, port), _handler_for(self))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def service(self, name: str) -> Service:
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise KeyError(name)
+
+    def start(self) -> Sandbox:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name="pp-sandbox")
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        self.faults.clear()
+        with self._lock:
+            self.requests.clear()
+        for service in self.services:
+            service.reset()
+
+    # -- dispatch ---------------------------------------------------------------------
+    def dispatch(self, request: Request) -> tuple[str, Response | Fault]:
+        if request.path.startswith("/_sandbox/"):
+            return "sandbox", self._control(request)
+        for service in self.services:
+            if service.claims(request):
+                fault = self.faults.take(service.name, request)
+                if fault is not None:
+                    if fault.delay:
+                        time.sleep(fault.delay)
+                    if fault.reset or fault.status is not None:
+                        return service.name, fault
+                return service.name, service.handle(request)
+        return "none", json_response(
+            {"status": "error", "message": f"no simulated service serves {request.path}"}, 404)
+
+    def _control(self, request: Request) -> Response:
+        action = request.path[len("/_sandbox/"):].strip("/")
+        if action == "status" and request.method == "GET":
+            return json_response({"status": "ok", "services": [s.name for s in self.services]})
+        if action == "reset" and request.method == "POST":
+            self.reset()
+            return json_response({"status": "ok"})
+        if action == "faults" and request.method == "POST":
+            specs = request.json()
+            try:
+                for spec in specs if isinstance(specs, list) else [specs]:
+                    self.faults.add(spec)
+            except (TypeError, ValueError) as exc:
+                return json_response({"status": "error", "message": str(exc)}, 400)
+            return json_response({"status": "ok"})
+        if action == "requests" and request.method == "GET":
+            with self._lock:
+                return json_response({"requests": list(self.requests)})
+        return json_response({"status": "error", "message": "unknown sandbox action"}, 404)
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self.requests.append(entry)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "pp-sandbox"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("%s " + format, self.address_string(), *args)
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            gzipped = "gzip" in (self.headers.get("Content-Encoding") or "").lower()
+            target = urlsplit(self.path)
+            request = Request(
+                method=self.command,
+                path=unquote(target.path),
+                query=parse_qsl(target.query, keep_blank_values=True),
+                headers=self.headers,
+                body=raw,
+                raw_target=self.path,
+            )
+            if gzipped:
+                try:
+                    request.body = gzip.decompress(raw)
+                except OSError:
+                    request.body = b""
+            name, outcome = sandbox.dispatch(request)
+            entry = {
+                "method": request.method, "path": request.path, "query": request.query,
+                "service": name, "gzip": gzipped, "body_bytes": len(raw),
+                "authorization": _scheme_only(self.headers.get("Authorization")),
+                "content_type": self.headers.get("Content-Type"),
+                "user_agent": self.headers.get("User-Agent"),
+            }
+            if isinstance(outcome, Fault):
+                entry["fault"] = True
+                if outcome.reset:
+                    entry["status"] = None
+                    sandbox.record(entry)
+                    self._reset_connection()
+                    return
+                body = outcome.body or json.dumps(
+                    {"status": "error", "message": f"injected fault {outcome.status}"})
+                outcome = Response(outcome.status or 503, body.encode("utf-8"),
+                                   "application/json", dict(outcome.headers))
+            entry["status"] = outcome.status
+            if name != "sandbox":
+                sandbox.record(entry)
+            self.send_response(outcome.status)
+            self.send_header("Content-Type", outcome.content_type)
+            self.send_header("Content-Length", str(len(outcome.body)))
+            for key, value in outcome.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(outcome.body)
+
+        def _reset_connection(self) -> None:
+            self.close_connection = True
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            except OSError:
+                pass
+            self.connection.close()
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
+
+    return Handler
+
+
+def _scheme_only(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value.split(" ", 1)[0]

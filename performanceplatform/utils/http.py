@@ -1,0 +1,275 @@
+"""The one HTTP layer: every source client and every sink talks through it.
+
+- ``make_session()`` gives a ``requests.Session`` whose requests always carry a connect and a
+  read timeout and a ``User-Agent`` naming pp-collector, and which sends built-in ``https://``
+  URLs to the sandbox when ``PP_COLLECTOR_SANDBOX_URL`` is set (see ``resolve_url``).
+- ``send()`` makes one logical request with retries: exponential backoff with jitter on
+  connection errors, timeouts, 429 and 5xx (or whatever the ``RetryPolicy`` says), honouring
+  ``Retry-After``, bounded in attempts and in total time.
+
+Environment:
+
+``PP_COLLECTOR_TIMEOUT``       ``connect,read`` seconds (default ``10,120``)
+``PP_COLLECTOR_BACKOFF_SCALE`` multiplies every wait between retries (default ``1``; the
+                               tests set ``0``)
+``PP_COLLECTOR_SANDBOX_URL``   send requests for built-in hosts (``https://api.pingdom.com/...``)
+                               to ``<sandbox>/api.pingdom.com/...`` instead
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from performanceplatform.collector import __version__
+
+log = logging.getLogger(__name__)
+
+ENV_TIMEOUT = "PP_COLLECTOR_TIMEOUT"
+ENV_BACKOFF_SCALE = "PP_COLLECTOR_BACKOFF_SCALE"
+ENV_SANDBOX_URL = "PP_COLLECTOR_SANDBOX_URL"
+
+USER_AGENT = f"pp-collector/{__version__} (Performance Platform Client compatible)"
+DEFAULT_TIMEOUT = (10.0, 120.0)
+
+SECRET_PARAMS = frozenset(
+    {"token_auth", "token", "access_token", "refresh_token", "password", "api_key", "apikey",
+     "key", "client_secret", "app_key", "assertion"}
+)
+
+
+def timeout_from_env() -> tuple[float, float]:
+    raw = os.environ.get(ENV_TIMEOUT)
+    if not raw:
+        return DEFAULT_TIMEOUT
+    parts = [float(p) for p in raw.split(",")]
+    return (parts[0], parts[-1])
+
+
+def backoff_scale() -> float:
+    raw = os.environ.get(ENV_BACKOFF_SCALE)
+    return float(raw) if raw else 1.0
+
+
+def redact_url(url: str) -> str:
+    """The URL with passwords and secret query parameters replaced by ``***``."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(
+            [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe="*:,"
+        )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def resolve_url(url: str) -> str:
+    """Where a request for ``url`` really goes.
+
+    With ``PP_COLLECTOR_SANDBOX_URL`` set, an ``https://host/path`` URL built into a collector
+    becomes ``<sandbox>/host/path`` so that the demo and the tests run every collector against
+    the simulated services on loopback. URLs that already point at loopback are left alone.
+    """
+    sandbox = os.environ.get(ENV_SANDBOX_URL)
+    if not sandbox:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return url
+    base = urlsplit(sandbox.rstrip("/"))
+    path = f"{base.path}/{parts.netloc}{parts.path}"
+    return urlunsplit((base.scheme, base.netloc, path, parts.query, parts.fragment))
+
+
+class CollectorSession(requests.Session):
+    """A session whose every request has a timeout and goes through ``resolve_url``."""
+
+    def __init__(self, timeout: tuple[float, float] | None = None):
+        super().__init__()
+        self.timeout = timeout or timeout_from_env()
+        self.headers["User-Agent"] = USER_AGENT
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, resolve_url(url), *args, **kwargs)
+
+
+def make_session(headers: dict[str, str] | None = None) -> CollectorSession:
+    """The session factory every client uses."""
+    session = CollectorSession()
+    if headers:
+        session.headers.update(headers)
+    return session
+
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass
+class RetryPolicy:
+    """How many times, how long and on what a request is retried.
+
+    ``retry_on`` decides from a response whether it is worth another attempt; the default
+    retries ``statuses``. Connection errors and timeouts are retried when
+    ``retry_connection_errors`` is true (safe for GETs, and for Backdrop POSTs because records
+    carry ``_id``s).
+    """
+
+    attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    max_total: float = 300.0
+    statuses: frozenset[int] = RETRYABLE_STATUSES
+    retry_connection_errors: bool = True
+    retry_on: Callable[[requests.Response], bool] | None = None
+
+    def should_retry(self, response: requests.Response) -> bool:
+        if self.retry_on is not None:
+            return self.retry_on(response)
+        return response.status_code in self.statuses
+
+    def delay(self, attempt: int, response: requests.Response | None = None) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        wait = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        wait += random.uniform(0, min(1.0, self.base_delay))
+        retry_after = _retry_after_seconds(response)
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, self.max_total))
+        return wait * backoff_scale()
+
+
+def _retry_after_seconds(response: requests.Response | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+        if when is None:
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    policy: RetryPolicy | None = None,
+    describe: str | None = None,
+    **kwargs,
+) -> requests.Response:
+    """Send one request, retrying as ``policy`` says; return the last response.
+
+    Raises the last ``requests.RequestException`` when every attempt failed to connect. The
+    caller decides what a final non-2xx response means (``SourceError``, ``SinkError``...).
+    ``describe`` is how the request is named in log lines (default: the redacted URL).
+    """
+    policy = policy or RetryPolicy()
+    name = describe or f"{method} {redact_url(url)}"
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        attempt += 1
+        response: requests.Response | None = None
+        try:
+            response = session.request(method, url, **kwargs)
+        except TRANSIENT_ERRORS as exc:
+            if not policy.retry_connection_errors or _exhausted(policy, attempt, started):
+                raise
+            reason = type(exc).__name__
+        else:
+            if not policy.should_retry(response) or _exhausted(policy, attempt, started):
+                return response
+            reason = f"HTTP {response.status_code}"
+        wait = policy.delay(attempt, response)
+        log.warning(
+            "%s failed with %s (attempt %d of %d); retrying in %.1f s",
+            name, reason, attempt, policy.attempts, wait,
+        )
+        time.sleep(wait)
+
+
+def _exhausted(policy: RetryPolicy, attempt: int, started: float) -> bool:
+    if attempt >= policy.attempts:
+        return True
+    return time.monotonic() - started >= policy.max_total
+
+
+def source_json(
+    session: requests.Session,
+    method: str,
+    url: str,
+    policy: RetryPolicy | None = None,
+    source: str = "source",
+    **kwargs,
+):
+    """``send()`` a request to a source API and return its JSON body.
+
+    A final non-2xx answer, a connection failure or a body that is not JSON becomes a
+    ``SourceError`` that names the (redacted) URL and the status.
+    """
+    from performanceplatform.utils.errors import SourceError
+
+    shown = redact_url(url)
+    try:
+        response = send(session, method, url, policy=policy, **kwargs)
+    except requests.RequestException as exc:
+        raise SourceError(f"{source}: could not reach {shown}: {type(exc).__name__}", url=shown)
+    if not response.ok:
+        snippet = " ".join(response.text[:200].split())
+        raise SourceError(
+            f"{source}: {method} {shown} answered HTTP {response.status_code}: {snippet}",
+            url=shown, status=response.status_code,
+        )
+    try:
+        return response.json()
+    except ValueError:
+        raise SourceError(
+            f"{source}: {method} {shown} answered HTTP {response.status_code} with a body that "
+            "is not JSON", url=shown, status=response.status_code,
+        )
+
+
+def iter_chunks(items: Iterable, size: int):
+    """Yield lists of at most ``size`` items from any iterable, lazily."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+__all__ = [
+    "CollectorSession",
+    "RetryPolicy",
+    "make_session",
+    "redact_url",
+    "resolve_url",
+    "send",
+    "iter_chunks",
+    "source_json",
+]

@@ -1,0 +1,663 @@
+"""Replay a recorded run of the original pp-collector against this one.
+
+A scenario folder (see ``shared/golden/README.md``) holds the inputs of one run of the
+original program, every exchange it had with the data sources, and every request it sent to
+Backdrop. ``replay_scenario`` serves those exchanges from a local threaded HTTP server, runs
+the real CLI in a subprocess on the rendered inputs with the clock frozen, records what it
+writes to Backdrop, and compares. The result is an ``Outcome`` whose ``report()`` says what
+differed.
+
+Developers can run it by hand::
+
+    python -m tests.golden.replay SCENARIO_DIR_OR_NAME [...]
+    python -m tests.golden.replay --all
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+GOLDEN_ENV = "PP_COLLECTOR_GOLDEN_DIR"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_GOLDEN_DIR = REPO_ROOT.parent / "shared" / "golden"
+CLI_TIMEOUT_S = 120.0
+PINGDOM_ENTRYPOINT = "performanceplatform.collector.pingdom"
+BACKDROP_PREFIX = "/data/"
+STDERR_TAIL_LINES = 30
+DIFF_LINES = 40
+
+# Paths that name the same endpoint: today's host on the left, the recorded one on the right.
+PATH_ALIASES = (
+    ("/analytics.googleapis.com/analytics/", "/www.googleapis.com/analytics/"),
+    ("/oauth2.googleapis.com/token", "/accounts.google.com/o/oauth2/token"),
+)
+
+OK_ANSWER = {"status": 200, "content_type": "application/json", "body": '{"status": "ok"}'}
+NOT_RECORDED = {
+    "status": 404, "content_type": "application/json",
+    "body": '{"error": "the original program never sent this request"}',
+}
+STALE_AGAIN = {
+    "status": 401, "content_type": "application/json",
+    "body": '{"error": {"code": 401, "message": "Invalid Credentials (stale token reused)"}}',
+}
+
+
+# -- finding and loading scenarios ----------------------------------------------------------
+
+
+def golden_dir() -> Path:
+    """Where the recordings are: ``$PP_COLLECTOR_GOLDEN_DIR`` or ``<repo>/../shared/golden``."""
+    configured = os.environ.get(GOLDEN_ENV)
+    return Path(configured).resolve() if configured else DEFAULT_GOLDEN_DIR
+
+
+def scenario_dirs(root: Path) -> list[Path]:
+    """The scenario folders under ``root`` (those holding an ``args.json``), sorted by name."""
+    if not root.is_dir():
+        return []
+    return sorted(path for path in root.iterdir() if (path / "args.json").is_file())
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One recorded run: its inputs, source exchanges and expected Backdrop writes."""
+
+    folder: Path
+    args: dict[str, Any]
+    meta: dict[str, Any]
+    exchanges: list[dict[str, Any]]
+    expected: list[dict[str, Any]]
+
+    @classmethod
+    def load(cls, folder: Path) -> Scenario:
+        folder = Path(folder)
+        return cls(
+            folder=folder,
+            args=_read_json(folder / "args.json"),
+            meta=_read_json(folder / "meta.json"),
+            exchanges=_read_jsonl(folder / "exchanges.jsonl"),
+            expected=_read_jsonl(folder / "expected.jsonl"),
+        )
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @property
+    def expected_exit_code(self) -> int:
+        return int(self.meta.get("exit_code", 0))
+
+    @property
+    def merges_posts(self) -> bool:
+        """Whether POSTs are compared as one concatenated list (Pingdom: the port chunks)."""
+        return self.meta.get("entrypoint") == PINGDOM_ENTRYPOINT
+
+    @property
+    def backdrop_token(self) -> str:
+        return _read_json(self.folder / "token.json")["token"]
+
+    @property
+    def stale_authorization(self) -> str | None:
+        """``Bearer <expired access_token of storage.db>``, when the scenario has one."""
+        storage = self.folder / "storage.db"
+        if not storage.is_file():
+            return None
+        return "Bearer " + _read_json(storage)["access_token"]
+
+    def template_names(self) -> list[str]:
+        """The files to render into the scratch folder."""
+        names = [n for n in ("query.json", "credentials.json", "token.json", "backdrop.json")
+                 if (self.folder / n).is_file()]
+        return names + list(self.args.get("files", []))
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def placeholders(port: int, work: Path) -> dict[str, str]:
+    return {"{FAKE}": f"http://127.0.0.1:{port}", "{PORT}": str(port), "{WORK}": str(work)}
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    """``text`` with every placeholder replaced."""
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def render_scenario(scenario: Scenario, work: Path, port: int) -> list[str]:
+    """Render the templates into ``work``; the rendered argv."""
+    values = placeholders(port, work)
+    for name in scenario.template_names():
+        target = work / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        raw = (scenario.folder / name).read_bytes()
+        for placeholder, value in values.items():
+            raw = raw.replace(placeholder.encode(), value.encode())
+        target.write_bytes(raw)
+    return [render(arg, values) for arg in scenario.args["argv"]]
+
+
+# -- the replay server ----------------------------------------------------------------------
+
+
+def canonical_path(path: str) -> str:
+    """The recorded spelling of ``path`` (today's Google hosts map to the recorded ones)."""
+    for alias, recorded in PATH_ALIASES:
+        if path.startswith(alias):
+            return recorded + path[len(alias):]
+    return path
+
+
+def query_multiset(pairs: list[list[str]] | list[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    return Counter((name, value) for name, value in pairs)
+
+
+@dataclass
+class Write:
+    """One request the program sent to Backdrop."""
+
+    method: str
+    path: str
+    authorization: str | None
+    body: Any
+    gzip: bool
+    error: str | None = None
+
+
+@dataclass
+class Unmatched:
+    """A source request the recording has no (more) answer for."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    reason: str
+
+    def __str__(self) -> str:
+        query = "&".join(f"{name}={value}" for name, value in self.query)
+        return f"{self.method} {self.path}{'?' + query if query else ''} ({self.reason})"
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ReplayServer:
+    """Serves a scenario's recorded answers on 127.0.0.1 and records the Backdrop writes."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.stale = scenario.stale_authorization
+        self.used: list[int] = []
+        self.writes: list[Write] = []
+        self.unmatched: list[Unmatched] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._values: dict[str, str] = {}
+
+    # life cycle
+
+    def start(self) -> int:
+        """Start serving in a thread; the port."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        port = self._server.server_address[1]
+        self._values = {k: v for k, v in placeholders(port, Path()).items() if k != "{WORK}"}
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return port
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> ReplayServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "the server is not running"
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # answering
+
+    def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+        """The answer to one request (called by the handler thread)."""
+        split = urlsplit(target)
+        path = unquote(split.path)
+        if method in ("POST", "PUT") and path.startswith(BACKDROP_PREFIX):
+            return self._answer_backdrop(method, path, headers, body)
+        query = parse_qsl(split.query, keep_blank_values=True)
+        return self._answer_source(method, path, query, headers.get("authorization"))
+
+    def _answer_backdrop(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
+        write = _parse_write(method, path, headers, body)
+        with self._lock:
+            position = len(self.writes)
+            self.writes.append(write)
+        expected = self.scenario.expected
+        response = expected[position]["response"] if position < len(expected) else OK_ANSWER
+        return self._to_answer(response)
+
+    def _answer_source(
+        self, method: str, path: str, query: list[tuple[str, str]], authorization: str | None
+    ) -> Answer:
+        wanted_path, wanted_query = canonical_path(path), query_multiset(query)
+        with self._lock:
+            for exchange in self.scenario.exchanges:
+                if self._matches(exchange, method, wanted_path, wanted_query, authorization):
+                    self.used.append(exchange["seq"])
+                    return self._to_answer(exchange["response"])
+            stale = self.stale is not None and authorization == self.stale
+            reason = "stale access token sent again" if stale else "not recorded"
+            self.unmatched.append(Unmatched(method, path, query, reason))
+        return self._to_answer(STALE_AGAIN if stale else NOT_RECORDED)
+
+    def _matches(
+        self, exchange: dict[str, Any], method: str, path: str,
+        query: Counter[tuple[str, str]], authorization: str | None,
+    ) -> bool:
+        request = exchange["request"]
+        if exchange["seq"] in self.used or request["method"] != method:
+            return False
+        if canonical_path(request["path"]) != path:
+            return False
+        if "form" not in request and query_multiset(request["query"]) != query:
+            return False
+        is_stale = self.stale is not None and authorization == self.stale
+        return bool(exchange.get("stale_token_probe")) == is_stale
+
+    def _to_answer(self, response: dict[str, Any]) -> Answer:
+        if "body_file" in response:
+            body = (self.scenario.folder / response["body_file"]).read_bytes()
+        else:
+            body = render(response.get("body") or "", self._values).encode("utf-8")
+        return Answer(response["status"], response.get("content_type", "text/plain"), body,
+                      dict(response.get("headers", {})))
+
+    # after the run
+
+    def unused(self) -> list[dict[str, Any]]:
+        """Recorded exchanges never asked for (stale-token probes excepted)."""
+        return [ex for ex in self.scenario.exchanges
+                if ex["seq"] not in self.used and not ex.get("stale_token_probe")]
+
+
+def _parse_write(method: str, path: str, headers: dict[str, str], body: bytes) -> Write:
+    """A Backdrop request as a ``Write``: the body gunzipped and parsed."""
+    zipped = "gzip" in headers.get("content-encoding", "").lower()
+    try:
+        raw = gzip.decompress(body) if zipped else body
+        parsed = json.loads(raw.decode("utf-8")) if raw else None
+        return Write(method, path, headers.get("authorization"), parsed, zipped)
+    except (OSError, ValueError) as error:
+        return Write(method, path, headers.get("authorization"), None, zipped,
+                     error=f"unreadable body: {error!r}")
+
+
+def _read_chunked(stream: Any) -> bytes:
+    """A ``Transfer-Encoding: chunked`` body."""
+    parts = []
+    while True:
+        size = int(stream.readline().split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            while stream.readline() not in (b"\r\n", b"\n", b""):
+                pass
+            return b"".join(parts)
+        parts.append(stream.read(size))
+        stream.readline()
+
+
+def _handler_for(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to ``replay``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+            """Quiet: the outcome reports what matters."""
+
+        def _body(self) -> bytes:
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                return _read_chunked(self.rfile)
+            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+        def _serve(self) -> None:
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            try:
+                answer = replay.answer(self.command, self.path, headers, self._body())
+            except Exception as error:  # the run must see a failure, not a hang
+                answer = Answer(500, "text/plain", f"replay server error: {error!r}".encode())
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(answer.body)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
+
+    return Handler
+
+
+# -- running the CLI ------------------------------------------------------------------------
+
+
+@dataclass
+class CliResult:
+    returncode: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+def cli_env(scenario: Scenario, port: int, work: Path) -> dict[str, str]:
+    """The environment of the run: frozen clock, built-in URLs sent to the server, no waits."""
+    env = dict(os.environ)
+    for name in ("DISABLE_COLLECTORS", "PP_COLLECTOR_TIMEOUT"):
+        env.pop(name, None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env.update({
+        "PP_COLLECTOR_NOW": scenario.args["now"],
+        "PP_COLLECTOR_SANDBOX_URL": f"http://127.0.0.1:{port}",
+        "PP_COLLECTOR_BACKOFF_SCALE": "0",
+        "TZ": "UTC",
+    })
+    values = placeholders(port, work)
+    env.update({name: render(str(v), values) for name, v in scenario.args.get("env", {}).items()})
+    return env
+
+
+def run_cli(argv: list[str], env: dict[str, str], work: Path,
+            timeout: float = CLI_TIMEOUT_S) -> CliResult:
+    """Run ``python -m performanceplatform.collector ARGV --console-logging`` in ``work``."""
+    command = [sys.executable, "-m", "performanceplatform.collector", *argv, "--console-logging"]
+    try:
+        done = subprocess.run(
+            command, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+            text=True, errors="replace", timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired as expired:
+        return CliResult(None, _text(expired.stdout), _text(expired.stderr), timed_out=True)
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def _text(value: str | bytes | None) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value or ""
+
+
+# -- comparing ------------------------------------------------------------------------------
+
+
+def canonical(value: Any) -> str:
+    """JSON text that is equal for equal values with equal types (``1`` differs from ``1.0``)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass
+class WriteView:
+    """What is compared of one Backdrop request."""
+
+    method: str
+    path: str
+    auth_ok: bool
+    body: Any
+
+    def head(self) -> str:
+        auth = "recorded token" if self.auth_ok else "WRONG token"
+        return f"{self.method} {self.path} ({auth})"
+
+
+def expected_views(scenario: Scenario) -> list[WriteView]:
+    return [WriteView(e["method"], e["path"], bool(e["auth_ok"]), e["body"])
+            for e in scenario.expected]
+
+
+def actual_views(writes: list[Write], token: str) -> list[WriteView]:
+    return [WriteView(w.method, w.path, w.authorization == f"Bearer {token}",
+                      {"<unreadable body>": w.error} if w.error else w.body)
+            for w in writes]
+
+
+def merge_posts(views: list[WriteView]) -> list[WriteView]:
+    """Consecutive POSTs of lists to the same data set, with the same auth, as one."""
+    merged: list[WriteView] = []
+    for view in views:
+        last = merged[-1] if merged else None
+        if (last and view.method == last.method == "POST" and view.path == last.path
+                and view.auth_ok == last.auth_ok
+                and isinstance(view.body, list) and isinstance(last.body, list)):
+            last.body = last.body + view.body
+        else:
+            merged.append(WriteView(view.method, view.path, view.auth_ok, view.body))
+    return merged
+
+
+def records_of(views: list[WriteView]) -> list[str]:
+    """Every record posted, canonical, in order (a non-list body counts as one record)."""
+    records: list[str] = []
+    for view in views:
+        if view.method != "POST":
+            continue
+        body = view.body if isinstance(view.body, list) else [view.body]
+        records.extend(canonical(record) for record in body)
+    return records
+
+
+def short_diff(expected: Any, actual: Any, limit: int = DIFF_LINES) -> str:
+    """A unified diff of two JSON values, pretty-printed, cut to ``limit`` lines."""
+    def lines(value: Any) -> list[str]:
+        return json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False).splitlines()
+
+    diff = list(difflib.unified_diff(lines(expected), lines(actual), "expected", "actual",
+                                     n=2, lineterm=""))
+    if len(diff) > limit:
+        diff = diff[:limit] + [f"... ({len(diff) - limit} more diff lines)"]
+    return "\n".join(diff)
+
+
+def describe_body_difference(expected: Any, actual: Any) -> str:
+    """Where two bodies differ: the first differing record and a short diff."""
+    if not (isinstance(expected, list) and isinstance(actual, list)):
+        return short_diff(expected, actual)
+    notes = []
+    if len(expected) != len(actual):
+        notes.append(f"{len(expected)} records expected, {len(actual)} sent")
+    for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
+        if canonical(want) != canonical(got):
+            notes.append(f"first differing record: #{index}\n{short_diff(want, got)}")
+            break
+    else:  # every shared position is equal: one list is longer
+        shorter, longer = (expected, actual) if len(expected) < len(actual) else (actual, expected)
+        extra = longer[len(shorter)]
+        side = "missing" if longer is expected else "unexpected"
+        notes.append(f"first {side} record: #{len(shorter)}\n"
+                     + json.dumps(extra, sort_keys=True, ensure_ascii=False))
+    return "\n".join(notes)
+
+
+def describe_order(expected: list[WriteView], actual: list[WriteView]) -> str:
+    """Whether the posted records are the same as a multiset: tells order bugs from data bugs."""
+    want, got = records_of(expected), records_of(actual)
+    if want == got:
+        return "posted records: same records in the same order"
+    if Counter(want) == Counter(got):
+        return ("posted records: SAME RECORDS, DIFFERENT ORDER (the README's weaker pass; "
+                "this test requires the recorded order)")
+    missing = Counter(want) - Counter(got)
+    extra = Counter(got) - Counter(want)
+    lines = [f"posted records differ as a multiset too: {sum(missing.values())} expected "
+             f"records not sent, {sum(extra.values())} sent records not expected"]
+    lines += [f"  not sent: {record}" for record in list(missing)[:2]]
+    lines += [f"  not expected: {record}" for record in list(extra)[:2]]
+    return "\n".join(_clip(line) for line in lines)
+
+
+def _clip(line: str, width: int = 400) -> str:
+    return line if len(line) <= width else line[:width] + "..."
+
+
+def compare_writes(expected: list[WriteView], actual: list[WriteView]) -> list[str]:
+    """Problems with the Backdrop writes, compared request by request (empty: the same)."""
+    problems = []
+    if len(expected) != len(actual):
+        problems.append(_clip(
+            f"{len(expected)} Backdrop requests expected, {len(actual)} sent: expected "
+            f"{[v.head() for v in expected]}, sent {[v.head() for v in actual]}", 1000))
+    for index, (want, got) in enumerate(zip(expected, actual, strict=False), start=1):
+        if want.head() != got.head():
+            problems.append(f"Backdrop request {index}: expected {want.head()}, sent {got.head()}")
+            break
+        if canonical(want.body) != canonical(got.body):
+            problems.append(f"Backdrop request {index} ({want.head()}): body differs\n"
+                            + describe_body_difference(want.body, got.body))
+            break
+    if problems:
+        problems.append(describe_order(expected, actual))
+    return problems
+
+
+def check_exit(expected_code: int, cli: CliResult) -> list[str]:
+    if cli.timed_out:
+        return [f"the CLI did not finish within {CLI_TIMEOUT_S:.0f} s"]
+    if (cli.returncode == 0) != (expected_code == 0):
+        wanted = "0" if expected_code == 0 else f"non-zero (the original exited {expected_code})"
+        return [f"exit status {cli.returncode}, expected {wanted}"]
+    return []
+
+
+def describe_exchange(exchange: dict[str, Any]) -> str:
+    request = exchange["request"]
+    query = "&".join(f"{name}={value}" for name, value in request["query"])
+    return (f"#{exchange['seq']} {exchange.get('route', '?')}: {request['method']} "
+            f"{request['path']}{'?' + query if query else ''}")
+
+
+@dataclass
+class Outcome:
+    """The result of replaying one scenario."""
+
+    scenario: Scenario
+    cli: CliResult
+    writes: list[Write]
+    unmatched: list[Unmatched]
+    unused: list[dict[str, Any]]
+    problems: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    def report(self) -> str:
+        """A readable account of what differed, for an assertion message or a terminal."""
+        if self.passed:
+            return f"{self.scenario.name}: PASS"
+        lines = [f"{self.scenario.name}: FAIL ({self.scenario.meta.get('description', '')})"]
+        lines += [f"- {problem}" for problem in self.problems]
+        tail = self.cli.stderr.splitlines()[-STDERR_TAIL_LINES:]
+        lines.append(f"CLI exit status: {self.cli.returncode}; stderr (last {len(tail)} lines):")
+        lines += [f"  | {_clip(line)}" for line in tail] or ["  | (empty)"]
+        return "\n".join(lines)
+
+
+def evaluate(scenario: Scenario, server: ReplayServer, cli: CliResult) -> Outcome:
+    """Check the run: exit status, Backdrop writes, unmatched and unused exchanges."""
+    problems = check_exit(scenario.expected_exit_code, cli)
+    want = expected_views(scenario)
+    got = actual_views(server.writes, scenario.backdrop_token)
+    if scenario.merges_posts:
+        want, got = merge_posts(want), merge_posts(got)
+    problems += compare_writes(want, got)
+    problems += [f"unmatched request: {request}" for request in server.unmatched]
+    unused = server.unused()
+    problems += [f"recorded exchange never requested: {describe_exchange(ex)}" for ex in unused]
+    return Outcome(scenario, cli, list(server.writes), list(server.unmatched), unused, problems)
+
+
+def replay_scenario(folder: Path, work: Path, timeout: float = CLI_TIMEOUT_S) -> Outcome:
+    """Replay the scenario in ``folder``, rendering its inputs into the empty folder ``work``."""
+    scenario = Scenario.load(folder)
+    work = Path(work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    with ReplayServer(scenario) as server:
+        argv = render_scenario(scenario, work, server.port)
+        cli = run_cli(argv, cli_env(scenario, server.port, work), work, timeout)
+    return evaluate(scenario, server, cli)
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+def _resolve(name: str) -> Path:
+    path = Path(name)
+    return path if path.is_dir() else golden_dir() / name
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Replay scenarios given by folder or name; print PASS/FAIL and the differences."""
+    parser = argparse.ArgumentParser(prog="python -m tests.golden.replay", description=main.__doc__)
+    parser.add_argument("scenarios", nargs="*", help="scenario folders, or names under the "
+                        f"golden folder (${GOLDEN_ENV} or {DEFAULT_GOLDEN_DIR})")
+    parser.add_argument("--all", action="store_true", help="replay every scenario")
+    args = parser.parse_args(argv)
+    folders = scenario_dirs(golden_dir()) if args.all else [_resolve(n) for n in args.scenarios]
+    if not folders:
+        parser.error("name at least one scenario, or --all")
+    failed = 0
+    for folder in folders:
+        with tempfile.TemporaryDirectory(prefix="pp-golden-") as work:
+            outcome = replay_scenario(folder, Path(work))
+        failed += not outcome.passed
+        print(outcome.report(), flush=True)
+    if len(folders) > 1:
+        print(f"{len(folders) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
