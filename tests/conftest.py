@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ import pytest
 from performanceplatform.sandbox import Sandbox, build_sandbox
 from performanceplatform.sandbox.config import SandboxConfig
 from tests.helpers import OMNISCIENT_TOKEN, SANDBOX_TOKEN, CliRunner
+
+# Retries wait for real in production; in the suite they must not.
+os.environ["PP_COLLECTOR_BACKOFF_SCALE"] = "0"
 
 
 @pytest.fixture(scope="session")

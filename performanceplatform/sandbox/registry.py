@@ -14,7 +14,9 @@ from performanceplatform.sandbox.server import Sandbox, Service
 from performanceplatform.store import SQLiteStore
 
 SOURCE_SERVICES = (
-    "performanceplatform.sandbox.google:Google",
+    "performanceplatform.sandbox.google_oauth:GoogleOAuth",
+    "performanceplatform.sandbox.google_v3:GoogleAnalyticsV3",
+    "performanceplatform.sandbox.ga4:GoogleAnalyticsData",
     "performanceplatform.sandbox.pingdom:Pingdom",
     "performanceplatform.sandbox.piwik:Piwik",
     "performanceplatform.sandbox.webtrends:Webtrends",

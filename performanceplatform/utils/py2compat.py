@@ -20,7 +20,6 @@ that end up in ids.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from functools import lru_cache

@@ -1,0 +1,29 @@
+# Two commands on a fresh machine with Python 3.10+ and make:
+#   make demo   sets up .venv, starts the sandbox, runs every collector against it, shows what landed
+#   make test   sets up .venv, runs ruff and the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(PY) demo/run.py
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check performanceplatform tests tools benchmarks demo
+
+test: lint
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

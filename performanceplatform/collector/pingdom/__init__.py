@@ -1,0 +1,44 @@
+"""Pingdom: hourly response time and uptime of one check (see README.rst)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from performanceplatform.collector.pingdom.client import PingdomClient, check_credentials
+from performanceplatform.collector.pingdom.records import to_records
+from performanceplatform.collector.pingdom.window import parse_time_range, unix_seconds
+from performanceplatform.utils.checks import Problems, raise_all, where_of
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 100
+
+
+def validate(credentials: Any, query: Any, options: Any) -> None:
+    """Every problem of the credentials, query and options, as one ``ConfigError``."""
+    secrets = Problems(where_of(credentials, "credentials"))
+    check_credentials(credentials, secrets)
+    problems = Problems("query config")
+    problems.text(query if isinstance(query, dict) else {}, "name", "query.name")
+    problems.positive_int(options if isinstance(options, dict) else {}, "chunk-size",
+                          "options.chunk-size")
+    raise_all(secrets, problems)
+
+
+def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
+    """Write one record per hour of the check ``query["name"]`` to the data set."""
+    from performanceplatform.client import DataSet
+
+    options = options or {}
+    validate(credentials, query, options)
+    start, end = parse_time_range(start_at, end_at)
+    client = PingdomClient.from_credentials(credentials)
+    log.info("pingdom API %s: check %r from %s to %s", client.api.version, query["name"],
+             start, end)
+    check_id = client.check_id(query["name"])
+    hours = client.hours(check_id, unix_seconds(start), unix_seconds(end))
+    records = list(to_records(hours, query["name"]))
+    log.info("pingdom: %d hourly records", len(records))
+    chunk_size = options.get("chunk-size", DEFAULT_CHUNK_SIZE)
+    DataSet.from_config(data_set_config).post(records, chunk_size=chunk_size)

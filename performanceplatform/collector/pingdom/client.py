@@ -1,0 +1,178 @@
+"""Pingdom's API: the check id of a name, and a check's hourly performance summary.
+
+Two ways in, chosen by the credentials:
+
+- ``token`` → API 3.1 with ``Authorization: Bearer <token>`` (today's API);
+- ``user``, ``password``, ``app_key`` (and optionally ``account_email``) → API 2.0 with HTTP
+  Basic auth and the ``App-Key`` / ``Account-Email`` headers, as the original sent them.
+  Pingdom retired 2.x at the end of 2020; the path stays for old configs and replays.
+
+Every call goes through :func:`performanceplatform.utils.http.send`: connection errors,
+429 (honouring ``Retry-After``) and 5xx are retried with backoff. Pingdom's
+``Req-Limit-Short`` / ``Req-Limit-Long`` headers are logged at DEBUG, and a warning is logged
+when few requests remain.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.errors import SourceError
+from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
+
+log = logging.getLogger(__name__)
+
+API_ROOT = "https://api.pingdom.com/api/"
+LEGACY_KEYS = ("user", "password", "app_key")
+LIMIT_HEADERS = ("Req-Limit-Short", "Req-Limit-Long")
+LOW_REMAINING = 20
+_REMAINING = re.compile(r"Remaining:\s*(\d+)")
+
+
+@dataclass(frozen=True)
+class Api:
+    """One Pingdom API version: where it lives and how ``from``/``to`` are written."""
+
+    version: str
+    float_times: bool  # 2.0 got ``1356976800.0`` from the original; 3.1 wants integers
+
+    @property
+    def root(self) -> str:
+        return f"{API_ROOT}{self.version}/"
+
+    def seconds(self, value: int) -> float | int:
+        return float(value) if self.float_times else value
+
+
+API_2_0 = Api("2.0", float_times=True)
+API_3_1 = Api("3.1", float_times=False)
+
+
+def check_credentials(credentials: Any, problems: Problems) -> None:
+    """Record what is wrong with the credentials: a ``token``, or ``user``/``password``/
+    ``app_key`` are needed."""
+    if not isinstance(credentials, Mapping):
+        problems.add("credentials", "expected a JSON object")
+        return
+    if "token" in credentials:
+        problems.text(credentials, "token")
+        return
+    if not any(key in credentials for key in LEGACY_KEYS):
+        problems.add("token", "missing (or give user, password and app_key for API 2.0)")
+        return
+    for key in LEGACY_KEYS:
+        problems.text(credentials, key)
+    email = credentials.get("account_email")
+    if email is not None and not isinstance(email, str):
+        problems.add("account_email", f"expected a string, got {type(email).__name__}")
+
+
+class PingdomClient:
+    """A Pingdom API client for one set of credentials."""
+
+    def __init__(self, api: Api, session: requests.Session, policy: RetryPolicy | None = None):
+        self.api = api
+        self.session = session
+        self.policy = policy or RetryPolicy()
+
+    @classmethod
+    def from_credentials(cls, credentials: Mapping[str, Any]) -> PingdomClient:
+        """The client the credentials call for (they must have passed ``check_credentials``)."""
+        if "token" in credentials:
+            session = make_session({"Authorization": f"Bearer {credentials['token']}"})
+            return cls(API_3_1, session)
+        headers = {"App-Key": credentials["app_key"]}
+        if credentials.get("account_email"):
+            headers["Account-Email"] = credentials["account_email"]
+        session = make_session(headers)
+        session.auth = (credentials["user"], credentials["password"])
+        return cls(API_2_0, session)
+
+    def check_id(self, name: str) -> Any:
+        """The id of the first check whose name is exactly ``name``."""
+        answer = self._get("checks")
+        checks = answer.get("checks") if isinstance(answer, dict) else None
+        if not isinstance(checks, list):
+            raise SourceError(f"pingdom: GET {self.api.root}checks answered without a "
+                              "'checks' list", url=f"{self.api.root}checks")
+        for check in checks:
+            if isinstance(check, dict) and check.get("name") == name:
+                return check["id"]
+        known = sorted(str(c.get("name")) for c in checks if isinstance(c, dict))
+        shown = ", ".join(repr(n) for n in known[:10]) + (" ..." if len(known) > 10 else "")
+        raise SourceError(f"pingdom: no check named {name!r} (query key 'name'; the account "
+                          f"has {len(known)} checks: {shown or 'none'})")
+
+    def hours(self, check_id: Any, start: int, end: int) -> list[dict[str, Any]]:
+        """``summary.performance`` of a check by the hour, with uptime, for Unix seconds
+        ``start``..``end``."""
+        path = f"summary.performance/{check_id}"
+        params = {
+            "includeuptime": "true",
+            "from": self.api.seconds(start),
+            "to": self.api.seconds(end),
+            "resolution": "hour",
+        }
+        answer = self._get(path, params)
+        summary = answer.get("summary") if isinstance(answer, dict) else None
+        hours = summary.get("hours") if isinstance(summary, dict) else None
+        if not isinstance(hours, list):
+            raise SourceError(f"pingdom: GET {self.api.root}{path} answered without "
+                              "'summary.hours'", url=f"{self.api.root}{path}")
+        return hours
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        url = self.api.root + path
+        try:
+            response = send(self.session, "GET", url, policy=self.policy, params=params)
+        except requests.RequestException as exc:
+            raise SourceError(f"pingdom: could not reach {redact_url(url)}: "
+                              f"{type(exc).__name__}", url=redact_url(url))
+        log_limits(response)
+        if not response.ok:
+            raise _error(response, url)
+        try:
+            return response.json()
+        except ValueError:
+            raise SourceError(f"pingdom: GET {url} answered HTTP {response.status_code} with "
+                              "a body that is not JSON", url=url, status=response.status_code)
+
+
+def _error(response: requests.Response, url: str) -> SourceError:
+    """A one-line error from a failed Pingdom answer (its ``error.errormessage`` if any)."""
+    detail = " ".join(response.text[:200].split())
+    try:
+        body = response.json()
+        detail = body["error"].get("errormessage") or body["error"].get("statusdesc") or detail
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    status = response.status_code
+    hint = ""
+    if status in (401, 403):
+        hint = " (the credentials were refused: check token, or user/password/app_key)"
+    elif status == 429:
+        hint = " (request limit exceeded, still after retries)"
+    return SourceError(f"pingdom: GET {url} answered HTTP {status}{hint}: {detail}",
+                       url=url, status=status)
+
+
+def log_limits(response: requests.Response) -> None:
+    """Log Pingdom's remaining request allowance; warn when it runs low."""
+    for header in LIMIT_HEADERS:
+        value = response.headers.get(header)
+        if not value:
+            continue
+        log.debug("pingdom %s: %s", header, value)
+        match = _REMAINING.search(value)
+        if match and int(match.group(1)) < LOW_REMAINING:
+            log.warning("pingdom request limit running low (%s: %s)", header, value)
+
+
+__all__ = ["API_2_0", "API_3_1", "PingdomClient", "check_credentials"]

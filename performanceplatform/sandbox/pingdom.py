@@ -1,0 +1,208 @@
+"""Simulated Pingdom API, 2.0 and 3.1, under ``/api.pingdom.com/api/<version>/``.
+
+Endpoints: ``GET checks`` and ``GET summary.performance/<checkid>`` (``from``, ``to`` as Unix
+seconds, integer or float text; ``resolution`` hour/day/week; ``includeuptime``). The hours
+returned are those starting in ``[from, to)``, with response times and uptime drawn from a
+generator seeded by the check id and the hour, so a request always gets the same answer.
+
+Authentication:
+
+- 2.0: HTTP Basic (``user``/``password``) and an ``App-Key`` header; ``Account-Email`` is
+  optional. Without settings any user, password and app key are accepted, except the
+  password ``bad-password`` and the app key ``bad-app-key`` (401 / 403).
+- 3.1: ``Authorization: Bearer <token>`` (or Basic with the token as user name). Any token is
+  accepted except ``bad-token`` (401). Email/password Basic auth is refused on 3.1.
+
+Every answer carries ``Req-Limit-Short`` and ``Req-Limit-Long``. After ``request_budget``
+requests (default: unlimited) every request is answered 429 until the sandbox is reset.
+
+Settings, in ``config.services["pingdom"]``::
+
+    {"checks": [{"id": 5257438, "name": "govuk_search"}],   # replaces the default checks
+     "users": {"someone@example.org": "password"},          # only these (2.0)
+     "app_keys": ["key"], "tokens": ["token"],              # only these
+     "account_emails": ["owner@example.org"],              # Account-Email must be one
+     "request_budget": 100, "retry_after": "1"}
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import random
+import threading
+from typing import Any
+
+from performanceplatform.sandbox.config import SandboxConfig
+from performanceplatform.sandbox.server import Request, Response, Service, json_response
+
+PREFIX = "/api.pingdom.com/api/"
+VERSIONS = ("2.0", "2.1", "3.1")
+SHORT_LIMIT = 12000
+LONG_LIMIT = 48000
+DEFAULT_CHECKS = (
+    {"id": 8182281, "name": "GOV.UK homepage", "hostname": "www.gov.uk"},
+    {"id": 5257438, "name": "govuk_search", "hostname": "www.gov.uk"},
+    {"id": 1652876, "name": "Electronic Vehicle Licensing - Tax Disc",
+     "hostname": "www.taxdisc.service.gov.uk"},
+    {"id": 9897117, "name": "carers_allowance", "hostname": "www.gov.uk"},
+)
+RESOLUTIONS = {"hour": ("hours", 3600), "day": ("days", 86400), "week": ("weeks", 604800)}
+
+
+def _error(status: int, description: str, message: str,
+           headers: dict[str, str] | None = None) -> Response:
+    body = {"error": {"statuscode": status, "statusdesc": description, "errormessage": message}}
+    return json_response(body, status, headers)
+
+
+class Pingdom(Service):
+    name = "pingdom"
+    prefixes = (PREFIX,)
+
+    def __init__(self, config: SandboxConfig):
+        self.config = config
+        self._lock = threading.Lock()
+        self.used = 0
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.config.services.get("pingdom", {})
+
+    def reset(self) -> None:
+        with self._lock:
+            self.used = 0
+
+    # -- dispatch ---------------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        version, _, resource = request.path[len(PREFIX):].partition("/")
+        limits = self._spend()
+        if limits is None:
+            retry_after = str(self.settings.get("retry_after", "1"))
+            return _error(429, "Too Many Requests", "Request limit exceeded, try again later",
+                          {"Retry-After": retry_after, **self._limit_headers(0)})
+        response = self._answer(request, version, resource)
+        response.headers.update(limits)
+        return response
+
+    def _answer(self, request: Request, version: str, resource: str) -> Response:
+        if version not in VERSIONS:
+            return _error(404, "Not Found", f"API version {version} does not exist")
+        refused = self._refusal(request, version)
+        if refused is not None:
+            return refused
+        if request.method != "GET":
+            return _error(405, "Method Not Allowed", "only GET is simulated")
+        if resource == "checks":
+            return self._checks(version)
+        if resource.startswith("summary.performance/"):
+            return self._summary(request, resource.split("/", 1)[1])
+        return _error(404, "Not Found", f"no such resource: {resource}")
+
+    def _spend(self) -> dict[str, str] | None:
+        budget = self.settings.get("request_budget")
+        with self._lock:
+            if budget is not None and self.used >= int(budget):
+                return None
+            self.used += 1
+            left = None if budget is None else int(budget) - self.used
+        return self._limit_headers(left)
+
+    def _limit_headers(self, left: int | None) -> dict[str, str]:
+        short = SHORT_LIMIT - self.used if left is None else left
+        long_ = LONG_LIMIT - self.used if left is None else left
+        return {"Req-Limit-Short": f"Remaining: {max(short, 0)} Time until reset: 3599",
+                "Req-Limit-Long": f"Remaining: {max(long_, 0)} Time until reset: 2591999"}
+
+    # -- authentication ---------------------------------------------------------------
+    def _refusal(self, request: Request, version: str) -> Response | None:
+        if version == "3.1":
+            return self._refuse_token(request)
+        return self._refuse_legacy(request)
+
+    def _refuse_token(self, request: Request) -> Response | None:
+        token = request.bearer
+        basic = _basic(request)
+        if token is None and basic is not None and basic[1] == "":
+            token = basic[0]
+        allowed = self.settings.get("tokens")
+        if not token or token == "bad-token" or (allowed is not None and token not in allowed):
+            return _error(401, "Unauthorized", "Invalid or missing API token (API 3.1 takes "
+                          "'Authorization: Bearer <token>')")
+        return None
+
+    def _refuse_legacy(self, request: Request) -> Response | None:
+        basic = _basic(request)
+        users = self.settings.get("users")
+        if basic is None or basic[1] == "bad-password" or (
+                users is not None and users.get(basic[0]) != basic[1]):
+            return _error(401, "Unauthorized", "Invalid email and/or password")
+        app_key = request.headers.get("App-Key")
+        keys = self.settings.get("app_keys")
+        if not app_key or app_key == "bad-app-key" or (keys is not None and app_key not in keys):
+            return _error(403, "Forbidden", "Missing or invalid application key")
+        emails = self.settings.get("account_emails")
+        if emails is not None and request.headers.get("Account-Email") not in emails:
+            return _error(403, "Forbidden", "You do not have access to this account")
+        return None
+
+    # -- resources --------------------------------------------------------------------
+    def _all_checks(self) -> list[dict[str, Any]]:
+        return [dict(c) for c in self.settings.get("checks", DEFAULT_CHECKS)]
+
+    def _checks(self, version: str) -> Response:
+        checks = self._all_checks()
+        for check in checks:
+            check.setdefault("hostname", "example.org")
+            check.setdefault("status", "up")
+            check.setdefault("type", "http")
+            check.setdefault("resolution", 1)
+            check.setdefault("created", 1380000000)
+        body: dict[str, Any] = {"checks": checks}
+        if version == "3.1":
+            body["counts"] = {"total": len(checks), "limited": len(checks),
+                              "filtered": len(checks)}
+        return json_response(body)
+
+    def _summary(self, request: Request, check_id: str) -> Response:
+        if not any(str(c["id"]) == check_id for c in self._all_checks()):
+            return _error(403, "Forbidden", f"Something went wrong! This user does not have "
+                          f"access to check {check_id}")
+        resolution = request.arg("resolution", "hour")
+        if resolution not in RESOLUTIONS:
+            return _error(400, "Bad Request", "Invalid parameter value: resolution")
+        try:
+            end = int(float(request.arg("to") or dt.datetime.now(dt.timezone.utc).timestamp()))
+            start = int(float(request.arg("from") or end - 10 * RESOLUTIONS[resolution][1]))
+        except ValueError:
+            return _error(400, "Bad Request", "Invalid parameter value: from/to")
+        uptime = request.arg("includeuptime") == "true"
+        key, step = RESOLUTIONS[resolution]
+        first = start - start % step if resolution == "hour" else start
+        rows = [_period(check_id, t, step, uptime) for t in range(first, end, step) if t >= start]
+        if request.arg("order") == "desc":
+            rows.reverse()
+        return json_response({"summary": {key: rows}})
+
+
+def _period(check_id: str, start: int, step: int, uptime: bool) -> dict[str, Any]:
+    seed = hashlib.sha256(f"pingdom:{check_id}:{start}:{step}".encode()).hexdigest()
+    rng = random.Random(seed)
+    row: dict[str, Any] = {"starttime": start, "avgresponse": rng.randint(150, 950)}
+    if uptime:
+        down = rng.choice((0, 0, 0, 0, rng.randint(1, step // 6)))
+        unmonitored = rng.choice((0, 0, 0, rng.randint(1, 30)))
+        row.update(uptime=step - down - unmonitored, downtime=down, unmonitored=unmonitored)
+    return row
+
+
+def _basic(request: Request) -> tuple[str, str] | None:
+    value = request.headers.get("Authorization") or ""
+    if not value.startswith("Basic "):
+        return None
+    try:
+        user, _, password = base64.b64decode(value[6:]).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return user, password

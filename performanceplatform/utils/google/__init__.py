@@ -1,0 +1,1 @@
+"""Google pieces shared by the GA collectors: credentials (``credentials``) and retry rules."""

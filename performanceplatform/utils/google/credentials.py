@@ -1,0 +1,534 @@
+"""Google credentials for the GA collectors, with google-auth (oauth2client is gone).
+
+The credentials JSON (``-c``) takes one of these shapes, tried in this order (the first three
+are the original's, in the original's order):
+
+1. ``CLIENT_SECRETS`` + ``STORAGE_PATH``: an installed-app OAuth client. ``STORAGE_PATH`` is
+   the oauth2client storage file written by ``tools/generate-ga-credentials.py`` (or a
+   google-auth "authorized_user" file). Its access token is refreshed when expired, or when
+   the API answers 401, and the new token is written back to the same file.
+2. ``ACCOUNT_NAME`` + ``PRIVATE_KEY`` (+ ``STORAGE_PATH``): a service account. The key file is
+   a P12 (password ``notasecret``), a PEM key, or a service-account JSON key file. The token
+   obtained with the JWT-bearer grant is kept in ``STORAGE_PATH`` when it is given.
+3. ``CREDENTIALS_FILE`` (new): a google-auth JSON file, ``"type": "service_account"`` (a JSON
+   key) or ``"type": "authorized_user"``.
+4. ``OAUTH2_CREDENTIALS`` (in-process, from Stagecraft): the serialized credentials
+   themselves, as a dict or JSON text, in the oauth2client or authorized-user format; the
+   client id and secret may come from ``CLIENT_SECRETS`` (a dict holding ``installed``).
+
+Endpoints can be pointed elsewhere from the credentials JSON:
+
+``TOKEN_URI``  the OAuth token endpoint (default: the file's ``token_uri``, else Google's)
+``API_ROOT``   the API root: one URL for every Google API, or a mapping from Google's host
+               (``analyticsdata.googleapis.com``, ``www.googleapis.com``) to a root URL
+
+Relative file names are read from the working directory, as the original did, and else from
+the folder of the credentials JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import google.auth.credentials
+import google.auth.exceptions
+import google.auth.transport.requests
+from google.auth import crypt, jwt
+from google.oauth2 import credentials as user_credentials
+from google.oauth2 import service_account
+
+from performanceplatform.utils import clock
+from performanceplatform.utils.errors import ConfigError, SourceError
+from performanceplatform.utils.http import CollectorSession, make_session, redact_url
+from performanceplatform.utils.redact import register_secrets
+
+log = logging.getLogger(__name__)
+
+ANALYTICS_SCOPE = "https://www.googleapis.com/auth/analytics"
+ANALYTICS_READONLY_SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+# oauth2client's endpoint: storage files and the original's service-account grant use it.
+LEGACY_TOKEN_URI = "https://accounts.google.com/o/oauth2/token"
+P12_PASSWORD = b"notasecret"
+EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+JWT_LIFETIME = dt.timedelta(seconds=3600)
+REGENERATE_HINT = "run tools/generate-ga-credentials.py again"
+
+
+# -- public API ---------------------------------------------------------------------------
+
+
+def load_credentials(
+    credentials: Mapping[str, Any], scopes: list[str] | None = None
+) -> google.auth.credentials.Credentials:
+    """google-auth credentials for one of the shapes above; nothing is requested yet.
+
+    Raises ``ConfigError`` naming the key and the file when the shape or a file is wrong.
+    Refreshing the returned credentials writes the new token back to the storage file, and
+    turns a refusal of the token endpoint into a ``ConfigError`` naming the file.
+    """
+    source = _Source(credentials)
+    if "CLIENT_SECRETS" in credentials and "STORAGE_PATH" in credentials:
+        return _from_storage(source, scopes)
+    if "ACCOUNT_NAME" in credentials:
+        return _from_service_account(source, scopes)
+    if "CREDENTIALS_FILE" in credentials:
+        return _from_credentials_file(source, scopes)
+    if "OAUTH2_CREDENTIALS" in credentials:
+        return _from_serialized(source)
+    raise ConfigError(
+        "no Google credentials: give CLIENT_SECRETS and STORAGE_PATH, ACCOUNT_NAME and "
+        "PRIVATE_KEY, CREDENTIALS_FILE, or OAUTH2_CREDENTIALS", where=source.where,
+    )
+
+
+def authorized_session(
+    credentials: Mapping[str, Any], scopes: list[str] | None = None
+) -> GoogleSession:
+    """A session from ``make_session()`` that sends ``Authorization: Bearer <token>``.
+
+    The token is refreshed before a request when it is missing or expired, and once more when
+    the API answers 401. Refreshes go through our HTTP layer too (timeouts, sandbox).
+    """
+    scopes = list(scopes) if scopes else [ANALYTICS_SCOPE]
+    return GoogleSession(load_credentials(credentials, scopes))
+
+
+def api_root(credentials: Mapping[str, Any], default: str) -> str:
+    """The root URL to use instead of ``default`` (e.g. ``https://analyticsdata.googleapis.com/``).
+
+    ``API_ROOT`` in the credentials JSON is either one URL, or a mapping from the default's
+    host name to a URL. The answer always ends with ``/``.
+    """
+    configured = credentials.get("API_ROOT")
+    if configured is None:
+        return _with_slash(default)
+    if isinstance(configured, Mapping):
+        configured = configured.get(urlsplit(default).hostname or "")
+        if configured is None:
+            return _with_slash(default)
+    if not isinstance(configured, str) or urlsplit(configured).scheme not in ("http", "https"):
+        raise ConfigError(
+            "must be an http(s) URL, or a mapping from a Google host name to one",
+            where=credentials.get("path_to_json_file"), key="API_ROOT",
+        )
+    return _with_slash(configured)
+
+
+# -- the session ---------------------------------------------------------------------------
+
+
+class GoogleSession(CollectorSession):
+    """A ``CollectorSession`` that authorizes every request with the Google credentials."""
+
+    def __init__(self, credentials: google.auth.credentials.Credentials):
+        super().__init__()
+        self.credentials = credentials
+        self._refresh_request = google.auth.transport.requests.Request(session=make_session())
+        self._lock = threading.Lock()
+
+    def refresh(self, stale_token: str | None = None) -> None:
+        """Get a new access token, unless another thread already replaced ``stale_token``."""
+        with self._lock:
+            if stale_token is not None and self.credentials.token != stale_token:
+                return
+            self.credentials.refresh(self._refresh_request)
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        if not self.credentials.valid:
+            self.refresh(self.credentials.token)
+        token = self.credentials.token
+        response = super().request(method, url, *args, **self._authorized(kwargs, token))
+        if response.status_code == 401:
+            log.info("%s answered 401: refreshing the access token", redact_url(url))
+            response.close()
+            self.refresh(token)
+            token = self.credentials.token
+            response = super().request(method, url, *args, **self._authorized(kwargs, token))
+        return response
+
+    @staticmethod
+    def _authorized(kwargs: dict[str, Any], token: str | None) -> dict[str, Any]:
+        headers = dict(kwargs.get("headers") or {})
+        headers["Authorization"] = f"Bearer {token}"
+        return {**kwargs, "headers": headers}
+
+
+# -- where the credentials came from, for messages and write-back ----------------------------
+
+
+@dataclass
+class _Source:
+    """The credentials JSON, and how to name and find the files it points at."""
+
+    config: Mapping[str, Any]
+
+    @property
+    def where(self) -> str | None:
+        return self.config.get("path_to_json_file")
+
+    def string(self, key: str) -> str:
+        value = self.config.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError("must be a non-empty string", where=self.where, key=key)
+        return value
+
+    def path(self, key: str) -> Path:
+        """The file named by ``key``, relative to the working directory or the JSON's folder."""
+        path = Path(os.path.expanduser(self.string(key)))
+        if path.is_absolute() or path.exists() or not self.where:
+            return path
+        beside = Path(self.where).parent / path
+        return beside if beside.exists() else path
+
+    def read_json(self, key: str, what: str) -> dict[str, Any]:
+        return read_json_file(self.path(key), what, self.where, key)
+
+    def token_uri(self, *found: Any, default: str = GOOGLE_TOKEN_URI) -> str:
+        configured = self.config.get("TOKEN_URI")
+        for value in (configured, *found):
+            if isinstance(value, str) and value:
+                return value
+        return default
+
+
+def read_json_file(path: Path, what: str, where: str | None, key: str | None) -> dict[str, Any]:
+    """A JSON object from ``path``, or a ``ConfigError`` naming the file and the problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {path} does not exist", where=where, key=key)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {what} {path}: {_reason(exc)}", where=where, key=key)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{what} {path} is not valid JSON: {exc}", where=where, key=key)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{what} {path} must hold a JSON object", where=where, key=key)
+    return data
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+# -- refresh: errors and write-back ------------------------------------------------------------
+
+
+class _Managed:
+    """Mixed into google-auth credentials: one-line errors, secret registration, write-back."""
+
+    _pp_describe: str = "the Google credentials"
+    _pp_where: str | None = None
+    _pp_store: _TokenStore | None = None
+
+    def refresh(self, request) -> None:  # type: ignore[no-untyped-def]
+        token_uri = getattr(self, "_token_uri", None) or ""
+        try:
+            super().refresh(request)  # type: ignore[misc]
+        except google.auth.exceptions.RefreshError as exc:
+            raise _refresh_error(exc, self._pp_describe, self._pp_where, token_uri) from None
+        except google.auth.exceptions.TransportError as exc:
+            raise SourceError(
+                f"google: could not reach the token endpoint {redact_url(token_uri)} to refresh "
+                f"{self._pp_describe}: {type(exc.__cause__ or exc).__name__}",
+                url=redact_url(token_uri),
+            ) from None
+        token = getattr(self, "token", None)
+        register_secrets([token])
+        if self._pp_store is not None:
+            self._pp_store.save(token, getattr(self, "expiry", None))
+
+
+def _refresh_error(
+    exc: google.auth.exceptions.RefreshError, describe: str, where: str | None, token_uri: str
+) -> Exception:
+    details = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], dict) else {}
+    reason = details.get("error") or str(exc.args[0] if exc.args else exc).split(":")[0]
+    message = (f"the token endpoint {redact_url(token_uri)} refused to refresh {describe}: "
+               f"{' '.join(str(reason).split())}")
+    if getattr(exc, "retryable", False):
+        return SourceError("google: " + message, url=redact_url(token_uri))
+    return ConfigError(f"{message}; {REGENERATE_HINT}", where=where)
+
+
+class _TokenStore:
+    """Writes a refreshed access token back into the file it came from, keeping its format."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None, fmt: str):
+        self.path = path
+        self.data = dict(data or {})
+        self.fmt = fmt  # "oauth2client" or "authorized_user"
+
+    def save(self, token: str | None, expiry: dt.datetime | None) -> None:
+        when = expiry.strftime(EXPIRY_FORMAT) if expiry else None
+        if self.fmt == "authorized_user":
+            self.data.update(token=token, expiry=when)
+        else:
+            self.data.update(access_token=token, token_expiry=when, invalid=False)
+        try:
+            _write_atomically(self.path, json.dumps(self.data))
+        except OSError as exc:
+            log.warning("could not write the refreshed token to %s: %s", self.path, _reason(exc))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- user (installed-app) credentials ----------------------------------------------------------
+
+
+class UserCredentials(_Managed, user_credentials.Credentials):
+    """OAuth user credentials (refresh-token grant) that report and store their refreshes."""
+
+
+def _parse_expiry(value: Any) -> dt.datetime | None:
+    """A naive UTC datetime (what google-auth wants) from oauth2client / google-auth text."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _client_secrets(value: Any, source: _Source) -> dict[str, Any]:
+    """The ``installed`` (or ``web``) part of a client-secrets file or dict."""
+    if isinstance(value, Mapping):
+        data = dict(value)
+    else:
+        data = source.read_json("CLIENT_SECRETS", "the client secrets file")
+    for kind in ("installed", "web"):
+        if isinstance(data.get(kind), Mapping):
+            return dict(data[kind])
+    if "client_id" in data:
+        return data
+    raise ConfigError("the client secrets must hold an 'installed' client",
+                      where=source.where, key="CLIENT_SECRETS")
+
+
+def _user_credentials(
+    stored: dict[str, Any], secrets: dict[str, Any], source: _Source, describe: str,
+    where: str | None,
+) -> UserCredentials:
+    is_google_auth = stored.get("type") == "authorized_user" or "token" in stored
+    token = stored.get("token") if is_google_auth else stored.get("access_token")
+    expiry = stored.get("expiry") if is_google_auth else stored.get("token_expiry")
+    fields = {
+        "refresh_token": stored.get("refresh_token"),
+        "client_id": stored.get("client_id") or secrets.get("client_id"),
+        "client_secret": stored.get("client_secret") or secrets.get("client_secret"),
+    }
+    missing = [name for name, value in fields.items() if not value]
+    if missing:
+        raise ConfigError(f"{describe} lacks {', '.join(missing)}; {REGENERATE_HINT}",
+                          where=where)
+    register_secrets([token, *fields.values()])
+    creds = UserCredentials(
+        token=token or None, expiry=_parse_expiry(expiry),
+        token_uri=source.token_uri(stored.get("token_uri"), secrets.get("token_uri"),
+                                   default=LEGACY_TOKEN_URI),
+        **fields,
+    )
+    creds._pp_describe, creds._pp_where = describe, where
+    return creds
+
+
+def _from_storage(source: _Source, scopes: list[str] | None) -> UserCredentials:
+    secrets = _client_secrets(source.config["CLIENT_SECRETS"], source)
+    path = source.path("STORAGE_PATH")
+    describe = f"the OAuth storage file {path}"
+    stored = read_json_file(path, "the OAuth storage file", source.where, "STORAGE_PATH")
+    if stored.get("invalid") is True:
+        raise ConfigError(f"{describe} is marked invalid; {REGENERATE_HINT}", where=source.where,
+                          key="STORAGE_PATH")
+    creds = _user_credentials(stored, secrets, source, describe, str(path))
+    fmt = "authorized_user" if stored.get("type") == "authorized_user" else "oauth2client"
+    creds._pp_store = _TokenStore(path, stored, fmt)
+    return creds
+
+
+def _from_serialized(source: _Source) -> UserCredentials:
+    value = source.config["OAUTH2_CREDENTIALS"]
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, Mapping):
+        raise ConfigError("must be serialized OAuth credentials (a JSON object)",
+                          where=source.where, key="OAUTH2_CREDENTIALS")
+    secrets: dict[str, Any] = {}
+    if isinstance(source.config.get("CLIENT_SECRETS"), Mapping):
+        secrets = _client_secrets(source.config["CLIENT_SECRETS"], source)
+    describe = "the credentials in OAUTH2_CREDENTIALS"
+    where = source.where
+    return _user_credentials(dict(value), secrets, source, describe, where)
+
+
+# -- service accounts ---------------------------------------------------------------------------
+
+
+class ServiceAccountCredentials(_Managed, service_account.Credentials):
+    """Service-account credentials whose JWT is dated by our clock and addressed to the
+    token URI actually used (the original's claims: iss, scope, aud, iat, exp)."""
+
+    def _make_authorization_grant_assertion(self):  # type: ignore[no-untyped-def]
+        issued = int(clock.now().timestamp())
+        payload = {
+            "iss": self._service_account_email,
+            "scope": " ".join(self._scopes or ()),
+            "aud": self._token_uri,
+            "iat": issued,
+            "exp": issued + int(JWT_LIFETIME.total_seconds()),
+        }
+        if self._subject:
+            payload["sub"] = self._subject
+        return jwt.encode(self._signer, payload)
+
+
+def _signer_from_key(source: _Source) -> tuple[crypt.Signer, dict[str, Any]]:
+    """A signer from ``PRIVATE_KEY`` (P12, PEM or JSON key), and the JSON key's fields."""
+    path = source.path("PRIVATE_KEY")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem = "does not exist" if isinstance(exc, FileNotFoundError) else _reason(exc)
+        raise ConfigError(f"the private key file {path}: {problem}", where=source.where,
+                          key="PRIVATE_KEY")
+    try:
+        if raw.lstrip().startswith(b"{"):
+            info = json.loads(raw)
+            return crypt.RSASigner.from_service_account_info(info), info
+        if b"-----BEGIN" in raw:
+            return crypt.RSASigner.from_string(raw), {}
+        return crypt.RSASigner.from_string(_p12_to_pem(raw)), {}
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ConfigError(
+            f"the private key file {path} is not a P12, PEM or JSON service-account key "
+            f"({type(exc).__name__})", where=source.where, key="PRIVATE_KEY",
+        )
+
+
+def _p12_to_pem(raw: bytes) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key, _cert, _extra = pkcs12.load_key_and_certificates(raw, P12_PASSWORD)
+    if key is None:
+        raise ValueError("no private key in the P12 file")
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _from_service_account(source: _Source, scopes: list[str] | None) -> ServiceAccountCredentials:
+    account = source.string("ACCOUNT_NAME")
+    source.string("PRIVATE_KEY")
+    signer, info = _signer_from_key(source)
+    token_uri = source.token_uri(info.get("token_uri"), default=LEGACY_TOKEN_URI)
+    creds = ServiceAccountCredentials(
+        signer, account, token_uri, scopes=scopes or [ANALYTICS_SCOPE],
+    )
+    creds._pp_describe = f"the service account {account} (key {source.path('PRIVATE_KEY')})"
+    creds._pp_where = source.where
+    if source.config.get("STORAGE_PATH"):
+        _attach_service_account_store(creds, source.path("STORAGE_PATH"), account)
+    return creds
+
+
+def _attach_service_account_store(
+    creds: ServiceAccountCredentials, path: Path, account: str
+) -> None:
+    """Reuse a still-valid token kept in ``path`` and keep the next one there."""
+    stored: dict[str, Any] = {}
+    if path.exists():
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("ignoring the unreadable token file %s", path)
+    if not isinstance(stored, dict) or stored.get("service_account_email") != account:
+        stored = {"_module": "pp-collector", "_class": "ServiceAccountToken",
+                  "service_account_email": account}
+    elif stored.get("access_token"):
+        creds.token = stored["access_token"]
+        creds.expiry = _parse_expiry(stored.get("token_expiry"))
+        register_secrets([creds.token])
+    creds._pp_store = _TokenStore(path, stored, "oauth2client")
+
+
+# -- google-auth JSON files -----------------------------------------------------------------------
+
+
+def _from_credentials_file(
+    source: _Source, scopes: list[str] | None
+) -> google.auth.credentials.Credentials:
+    path = source.path("CREDENTIALS_FILE")
+    info = source.read_json("CREDENTIALS_FILE", "the credentials file")
+    kind = info.get("type")
+    if kind == "authorized_user":
+        describe = f"the credentials file {path}"
+        creds = _user_credentials(info, {}, source, describe, str(path))
+        creds._pp_store = _TokenStore(path, info, "authorized_user")
+        return creds
+    if kind == "service_account":
+        try:
+            signer = crypt.RSASigner.from_service_account_info(info)
+        except (ValueError, KeyError) as exc:
+            raise ConfigError(f"the credentials file {path} has no usable private key "
+                              f"({type(exc).__name__})", where=source.where,
+                              key="CREDENTIALS_FILE")
+        email = info.get("client_email")
+        if not email:
+            raise ConfigError(f"the credentials file {path} lacks client_email",
+                              where=source.where, key="CREDENTIALS_FILE")
+        creds = ServiceAccountCredentials(
+            signer, email, source.token_uri(info.get("token_uri")),
+            scopes=scopes or [ANALYTICS_SCOPE],
+        )
+        creds._pp_describe, creds._pp_where = f"the service account in {path}", source.where
+        return creds
+    raise ConfigError(
+        f"the credentials file {path} must have \"type\": \"service_account\" or "
+        "\"authorized_user\"", where=source.where, key="CREDENTIALS_FILE",
+    )
+
+
+__all__ = [
+    "ANALYTICS_READONLY_SCOPE",
+    "ANALYTICS_SCOPE",
+    "GoogleSession",
+    "api_root",
+    "authorized_session",
+    "load_credentials",
+    "read_json_file",
+]

@@ -1,0 +1,140 @@
+"""Google's retry rules, for any Google JSON API (Core Reporting v3, GA4 Data API, ...).
+
+Google answers errors with a JSON body such as::
+
+    {"error": {"code": 403, "message": "User Rate Limit Exceeded",
+               "errors": [{"domain": "usageLimits", "reason": "userRateLimitExceeded"}]}}
+
+(GA4 and other newer APIs use ``"status": "RESOURCE_EXHAUSTED"`` and ``details`` instead of
+``errors``). What a status means depends on that *reason*:
+
+=========================================  =============================================
+answer                                     what we do
+=========================================  =============================================
+403 ``userRateLimitExceeded``,             retry, waiting 10 s, 20 s, 40 s, 80 s (as the
+``quotaExceeded``, ``rateLimitExceeded``   original collector did)
+429, 5xx, connection errors                retry with backoff and jitter, honouring
+                                           ``Retry-After``
+400, 401, any other 403 (e.g.              fail at once: retrying cannot help
+``insufficientPermissions``,
+``dailyLimitExceeded``)
+=========================================  =============================================
+
+Attempts are bounded (5 by default), so a run never loops on a quota.
+``raise_for_google_error`` turns the final failure into one ``SourceError`` line naming the
+status, the reason and Google's message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from performanceplatform.utils.errors import SourceError
+from performanceplatform.utils.http import RetryPolicy, backoff_scale, redact_url
+
+RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "quotaExceeded", "rateLimitExceeded"})
+RATE_LIMIT_FIRST_WAIT = 10.0
+V3_ERRORS_HELP = "https://developers.google.com/analytics/devguides/reporting/core/v3/coreErrors"
+
+
+def error_body(response: requests.Response) -> dict[str, Any]:
+    """The ``error`` object of a Google JSON error answer, or ``{}``."""
+    try:
+        body = json.loads(response.content or b"{}")
+    except ValueError:
+        return {}
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def error_reason(response: requests.Response) -> str | None:
+    """The first ``errors[].reason`` (v3 style), else ``details[].reason`` or ``status``."""
+    error = error_body(response)
+    for key in ("errors", "details"):
+        entries = error.get(key)
+        if isinstance(entries, list):
+            for entry in entries:
+                if isinstance(entry, dict) and isinstance(entry.get("reason"), str):
+                    return entry["reason"]
+    status = error.get("status")
+    return status if isinstance(status, str) else None
+
+
+def is_rate_limited(response: requests.Response) -> bool:
+    """A 403 that only says "not so fast": worth waiting and asking again."""
+    return response.status_code == 403 and error_reason(response) in RATE_LIMIT_REASONS
+
+
+@dataclass
+class GoogleRetryPolicy(RetryPolicy):
+    """``RetryPolicy`` plus Google's 403 rate-limit rule and its 10 s, 20 s, ... waits."""
+
+    rate_limit_wait: float = RATE_LIMIT_FIRST_WAIT
+    max_total: float = 600.0
+
+    def should_retry(self, response: requests.Response) -> bool:
+        if is_rate_limited(response):
+            return True
+        return super().should_retry(response)
+
+    def delay(self, attempt: int, response: requests.Response | None = None) -> float:
+        if response is not None and is_rate_limited(response):
+            wait = self.rate_limit_wait * 2 ** (attempt - 1)
+            return wait * backoff_scale()
+        return super().delay(attempt, response)
+
+
+def raise_for_google_error(response: requests.Response, source: str, url: str,
+                           help_url: str | None = None) -> None:
+    """Raise one clear ``SourceError`` line if ``response`` is not a 2xx answer."""
+    if response.ok:
+        return
+    error = error_body(response)
+    reason = error_reason(response)
+    message = error.get("message") if isinstance(error.get("message"), str) else None
+    if not error:
+        message = " ".join(response.text[:200].split()) or response.reason
+    text = f"{source}: GET {redact_url(url)} failed with HTTP {response.status_code}"
+    if reason:
+        text += f", reason {reason}"
+    if message:
+        text += f": {message}"
+    text += _advice(response.status_code, reason)
+    if help_url:
+        text += f" (see {help_url})"
+    raise SourceError(text, url=redact_url(url), status=response.status_code)
+
+
+def _advice(status: int, reason: str | None) -> str:
+    if status == 401:
+        return " - the credentials were refused; renew the stored token or key"
+    if status == 403 and reason in RATE_LIMIT_REASONS:
+        return " - still rate limited after retrying; run again later"
+    if status == 403:
+        return " - the account may lack access to this view, or a daily quota is spent"
+    return ""
+
+
+def source_json_response(response: requests.Response, source: str, url: str) -> Any:
+    """The JSON body of a 2xx answer; a ``SourceError`` if it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        raise SourceError(f"{source}: GET {redact_url(url)} answered HTTP "
+                          f"{response.status_code} with a body that is not JSON",
+                          url=redact_url(url), status=response.status_code)
+
+
+__all__ = [
+    "GoogleRetryPolicy",
+    "RATE_LIMIT_REASONS",
+    "error_body",
+    "error_reason",
+    "is_rate_limited",
+    "raise_for_google_error",
+    "source_json_response",
+]

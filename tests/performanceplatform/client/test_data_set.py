@@ -1,0 +1,171 @@
+"""The Backdrop client against the sandbox's Backdrop (spec core.md §2, §5.8–5.9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import logging
+
+import pytest
+
+from performanceplatform.client import ChunkingError, DataSet
+from performanceplatform.client.base import BaseClient, encode_json
+from performanceplatform.utils.errors import SinkError
+from tests.helpers import SANDBOX_TOKEN, inject, served, stored
+
+RECORD = {"_id": "a", "_timestamp": "2012-12-12T00:00:00+00:00", "count": 1}
+
+
+def data_set(sandbox, token=SANDBOX_TOKEN, **kwargs) -> DataSet:
+    return DataSet.from_group_and_type(f"{sandbox.url}/data", "group", "type", token=token,
+                                       **kwargs)
+
+
+def records(n: int) -> list[dict]:
+    return [dict(RECORD, _id=f"id{i}", count=i) for i in range(n)]
+
+
+def test_constructors_keep_url_token_and_dry_run():
+    assert DataSet("foo", "bar").base_url == "foo"
+    configured = DataSet.from_config({"url": "foo", "token": "bar", "dry_run": True})
+    assert (configured.base_url, configured.token, configured.dry_run) == ("foo", "bar", True)
+    named = DataSet.from_name("foo", "woof", True)
+    assert (named.base_url, named.token, named.dry_run) == ("foo/woof", None, True)
+    named.set_token("hotflops69")
+    assert named.token == "hotflops69"
+    assert DataSet.from_group_and_type("base.url.com", "dogs", "hair-length").base_url == \
+        "base.url.com/dogs/hair-length"
+
+
+@pytest.mark.parametrize("base_url", [None, 123])
+def test_base_url_must_be_text(base_url):
+    with pytest.raises(ValueError, match="base_url must be a string"):
+        BaseClient(base_url, "")
+
+
+def test_token_must_be_text_or_none():
+    with pytest.raises(ValueError, match="token must be a string or None"):
+        BaseClient("", 123)
+    BaseClient("", None)
+    BaseClient("", "")
+
+
+def test_naive_datetimes_are_sent_as_utc():
+    assert encode_json({"key": dt.datetime(2012, 12, 12)}) == \
+        '{"key": "2012-12-12T00:00:00+00:00"}'
+
+
+def test_post_sends_bearer_json_and_user_agent(sandbox):
+    data_set(sandbox).post(RECORD)
+    [request] = served(sandbox, "backdrop")
+    assert request["method"] == "POST" and request["path"] == "/data/group/type"
+    assert request["authorization"] == "Bearer"
+    assert request["content_type"] == "application/json"
+    assert request["user_agent"].startswith("pp-collector/")
+    assert stored(sandbox, "group", "type")[0]["count"] == 1
+
+
+def test_chunks_of_any_iterable_are_posted_in_order(sandbox):
+    data_set(sandbox).post((r for r in records(5)), chunk_size=2)
+    posts = [r for r in served(sandbox, "backdrop") if r["method"] == "POST"]
+    assert len(posts) == 3
+    assert [r["count"] for r in stored(sandbox, "group", "type")] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("data", ["bar", b"bar", 1, {"a": 1}])
+def test_only_list_likes_can_be_chunked(sandbox, data):
+    with pytest.raises(ChunkingError):
+        data_set(sandbox).post(data, chunk_size=1)
+
+
+def test_large_bodies_are_gzipped_and_small_ones_are_not(sandbox):
+    data_set(sandbox).post(records(1))
+    data_set(sandbox).post(records(60))
+    small, large = served(sandbox, "backdrop")
+    assert not small["gzip"]
+    assert large["gzip"] and large["body_bytes"] < len(encode_json(records(60)))
+    assert len(stored(sandbox, "group", "type")) == 60
+
+
+def test_a_gzipped_post_retried_after_503_resends_the_whole_body(sandbox):
+    inject(sandbox, service="backdrop", status=503, count=1)
+    data_set(sandbox).post(records(60))
+    first, second = served(sandbox, "backdrop")
+    assert (first["status"], second["status"]) == (503, 200)
+    assert first["body_bytes"] == second["body_bytes"] > 0
+    assert len(stored(sandbox, "group", "type")) == 60
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_transient_statuses_are_retried(sandbox, status):
+    inject(sandbox, service="backdrop", status=status, count=2, headers={"Retry-After": "0"})
+    data_set(sandbox).post(records(1))
+    assert [r["status"] for r in served(sandbox, "backdrop")] == [status, status, 200]
+
+
+def test_a_dropped_connection_is_retried(sandbox):
+    inject(sandbox, service="backdrop", reset=True, status=None, count=1)
+    data_set(sandbox).post(records(2))
+    assert len(stored(sandbox, "group", "type")) == 2
+
+
+def test_retries_are_bounded(sandbox):
+    inject(sandbox, service="backdrop", status=502, count=10)
+    with pytest.raises(SinkError, match="HTTP 502"):
+        data_set(sandbox).post(records(1))
+    assert len(served(sandbox, "backdrop")) == 5
+
+
+def test_no_retry_when_retry_on_error_is_off(sandbox):
+    inject(sandbox, service="backdrop", status=502, count=10)
+    client = DataSet(f"{sandbox.url}/data/group/type", SANDBOX_TOKEN, retry_on_error=False)
+    with pytest.raises(SinkError):
+        client.post(records(1))
+    assert len(served(sandbox, "backdrop")) == 1
+
+
+def test_client_errors_are_not_retried_and_name_the_url(sandbox):
+    with pytest.raises(SinkError) as failure:
+        data_set(sandbox, token="wrong-token").post(records(1))
+    assert failure.value.status == 401
+    assert "/data/group/type" in str(failure.value)
+    assert len(served(sandbox, "backdrop")) == 1
+
+
+def test_a_failed_chunk_says_what_was_written(sandbox):
+    bad = records(5)
+    bad[3]["bad-key"] = 1
+    with pytest.raises(SinkError) as failure:
+        data_set(sandbox).post(bad, chunk_size=2)
+    assert failure.value.written_records == 2
+    assert failure.value.written_chunks == 1
+    assert "chunk 2" in str(failure.value)
+    assert len(stored(sandbox, "group", "type")) == 2
+
+
+def test_empty_data_set_puts_an_empty_list(sandbox):
+    data_set(sandbox).post(records(3))
+    data_set(sandbox).empty_data_set()
+    assert stored(sandbox, "group", "type") == []
+    assert served(sandbox, "backdrop")[-2]["method"] == "PUT"
+
+
+def test_dry_run_logs_twice_with_a_masked_token_and_sends_nothing(sandbox, caplog):
+    caplog.set_level(logging.INFO)
+    data_set(sandbox, dry_run=True).post(records(1))
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("performance")]
+    assert len(messages) == 2
+    assert "Bearer ***" in messages[0] and SANDBOX_TOKEN not in messages[0]
+    assert json.loads(messages[1])[0]["_id"] == "id0"
+    assert served(sandbox, "backdrop") == []
+
+
+def test_get_passes_query_parameters(sandbox):
+    data_set(sandbox).post(records(3))
+    assert len(data_set(sandbox).get({"limit": "2"})["data"]) == 2
+
+
+def test_gzip_body_is_a_complete_stream():
+    body = gzip.compress(("x" * 3000).encode(), mtime=0)
+    assert body[:3] == b"\x1f\x8b\x08" and len(body) < 60

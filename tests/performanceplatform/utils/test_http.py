@@ -1,0 +1,82 @@
+"""The HTTP layer: redirection to the sandbox, redaction, retries (against the sandbox)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from performanceplatform.utils import http
+from performanceplatform.utils.errors import SourceError
+from tests.helpers import inject, served
+
+
+def test_resolve_url_sends_builtin_hosts_to_the_sandbox(monkeypatch):
+    monkeypatch.setenv(http.ENV_SANDBOX_URL, "http://127.0.0.1:9999")
+    assert http.resolve_url("https://api.pingdom.com/api/3.1/checks?x=1") == \
+        "http://127.0.0.1:9999/api.pingdom.com/api/3.1/checks?x=1"
+    assert http.resolve_url("http://127.0.0.1:5/data/a/b") == "http://127.0.0.1:5/data/a/b"
+
+
+def test_resolve_url_is_identity_without_a_sandbox(monkeypatch):
+    monkeypatch.delenv(http.ENV_SANDBOX_URL, raising=False)
+    assert http.resolve_url("https://api.pingdom.com/x") == "https://api.pingdom.com/x"
+
+
+def test_redact_url_hides_secret_parameters_and_passwords():
+    shown = http.redact_url("https://user:pw@host/index.php?module=API&token_auth=abc123&x=1")
+    assert "abc123" not in shown and "pw" not in shown
+    assert "token_auth=***" in shown and "module=API" in shown
+
+
+def test_timeouts_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv(http.ENV_TIMEOUT, "3,7")
+    assert http.make_session().timeout == (3.0, 7.0)
+
+
+def test_retry_after_is_honoured(monkeypatch):
+    monkeypatch.setenv(http.ENV_BACKOFF_SCALE, "1")
+    policy = http.RetryPolicy(base_delay=0.01)
+    response = requests.Response()
+    response.headers["Retry-After"] = "7"
+    assert 7 <= policy.delay(1, response) < 8
+
+
+def test_backoff_grows_exponentially_and_is_capped(monkeypatch):
+    monkeypatch.setenv(http.ENV_BACKOFF_SCALE, "1")
+    policy = http.RetryPolicy(base_delay=1, max_delay=5)
+    delays = [policy.delay(n) for n in range(1, 6)]
+    assert 1 <= delays[0] < 2 and 2 <= delays[1] < 3 and 4 <= delays[2] < 5
+    assert all(d < 6 for d in delays)
+
+
+def test_send_retries_then_succeeds(sandbox):
+    inject(sandbox, service="backdrop", status=503, count=2)
+    response = http.send(http.make_session(), "GET", f"{sandbox.url}/_status")
+    assert response.status_code == 200
+    assert [r["status"] for r in served(sandbox, "backdrop")] == [503, 503, 200]
+
+
+def test_send_gives_up_after_the_attempts_and_returns_the_last_answer(sandbox):
+    inject(sandbox, service="backdrop", status=500, count=9)
+    policy = http.RetryPolicy(attempts=3)
+    response = http.send(http.make_session(), "GET", f"{sandbox.url}/_status", policy=policy)
+    assert response.status_code == 500
+    assert len(served(sandbox, "backdrop")) == 3
+
+
+def test_source_json_reports_non_json_bodies(sandbox):
+    inject(sandbox, service="backdrop", status=200, body="<html>oops</html>", count=1)
+    with pytest.raises(SourceError, match="not JSON"):
+        http.source_json(http.make_session(), "GET", f"{sandbox.url}/_status")
+
+
+def test_source_json_reports_unreachable_hosts_with_the_redacted_url():
+    with pytest.raises(SourceError) as failure:
+        http.source_json(http.make_session(), "GET", "http://127.0.0.1:9/x?token_auth=s3cret",
+                         policy=http.RetryPolicy(attempts=1))
+    assert "s3cret" not in str(failure.value) and "could not reach" in str(failure.value)
+
+
+def test_iter_chunks_is_lazy_and_complete():
+    assert list(http.iter_chunks(iter(range(5)), 2)) == [[0, 1], [2, 3], [4]]
+    assert list(http.iter_chunks([], 3)) == []
