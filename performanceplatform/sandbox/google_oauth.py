@@ -55,9 +55,13 @@ class GoogleOAuth(Service):
     prefixes = TOKEN_PATHS
 
     def __init__(self, config: SandboxConfig):
-        self.settings = config.services.get(self.name, {})
+        self.config = config
         self.issued: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.config.services.get(self.name, {})
 
     def reset(self) -> None:
         with self._lock:

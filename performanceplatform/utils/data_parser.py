@@ -66,6 +66,8 @@ class DataParser:
         self.id_mapping = options.get("idMapping")
         self.additional_fields = options.get("additionalFields") or {}
         self.plugins = options.get("plugins")
+        if self.plugins is not None and not isinstance(self.plugins, list):
+            raise ConfigError("must be a list of plugin strings", where="options.plugins")
 
     def get_data(self, special_fields: Sequence[Mapping] | None = None) -> list[Document]:
         """All records, after the plugins (if any)."""
@@ -77,7 +79,7 @@ class DataParser:
             self.id_mapping,
             additionalFields=self.additional_fields,
         )
-        if isinstance(self.plugins, list) and self.plugins:
+        if self.plugins:
             from performanceplatform.utils.plugins import run_plugins
 
             documents = run_plugins(self.plugins, documents, options=self.options)
@@ -86,7 +88,7 @@ class DataParser:
     def iter_data(self, special_fields: Iterable[Mapping] | None = None) -> Iterator[Document]:
         """The records one at a time, for streaming; plugins need the whole set, so with
         plugins this is :meth:`get_data` in disguise."""
-        if isinstance(self.plugins, list) and self.plugins:
+        if self.plugins:
             yield from self.get_data(special_fields)
             return
         yield from iter_documents(

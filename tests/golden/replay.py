@@ -290,7 +290,8 @@ class ReplayServer:
                     return self._to_answer(exchange["response"])
             stale = self.stale is not None and authorization == self.stale
             reason = "stale access token sent again" if stale else "not recorded"
-            self.unmatched.append(Unmatched(method, path, query, reason))
+            hint = self._nearest(method, wanted_path, wanted_query)
+            self.unmatched.append(Unmatched(method, path, query, reason + hint))
         return self._to_answer(STALE_AGAIN if stale else NOT_RECORDED)
 
     def _matches(
@@ -307,6 +308,28 @@ class ReplayServer:
         is_stale = self.stale is not None and authorization == self.stale
         return bool(exchange.get("stale_token_probe")) == is_stale
 
+    def _nearest(self, method: str, path: str, query: Counter[tuple[str, str]]) -> str:
+        """How the closest unused exchange on the same path differs (empty: none there)."""
+        candidates = [ex for ex in self.scenario.exchanges if ex["seq"] not in self.used
+                      and canonical_path(ex["request"]["path"]) == path]
+        if not candidates:
+            return ""
+
+        def distance(exchange: dict[str, Any]) -> int:
+            recorded = query_multiset(exchange["request"]["query"])
+            return sum(((recorded - query) + (query - recorded)).values())
+
+        nearest = min(candidates, key=distance)
+        request = nearest["request"]
+        recorded = query_multiset(request["query"])
+        notes = [] if request["method"] == method else [f"recorded method {request['method']}"]
+        if missing := recorded - query:
+            notes.append("missing " + _pairs(missing))
+        if extra := query - recorded:
+            notes.append("not recorded " + _pairs(extra))
+        return f"; closest recorded #{nearest['seq']}: " + (
+            ", ".join(notes) or "differs only in the access token (stale-token probe rule)")
+
     def _to_answer(self, response: dict[str, Any]) -> Answer:
         if "body_file" in response:
             body = (self.scenario.folder / response["body_file"]).read_bytes()
@@ -321,6 +344,10 @@ class ReplayServer:
         """Recorded exchanges never asked for (stale-token probes excepted)."""
         return [ex for ex in self.scenario.exchanges
                 if ex["seq"] not in self.used and not ex.get("stale_token_probe")]
+
+
+def _pairs(pairs: Counter[tuple[str, str]]) -> str:
+    return "&".join(f"{name}={value}" for name, value in sorted(pairs.elements()))
 
 
 def _parse_write(method: str, path: str, headers: dict[str, str], body: bytes) -> Write:

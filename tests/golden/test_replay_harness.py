@@ -115,8 +115,19 @@ def test_a_missing_or_extra_parameter_does_not_match(rate_limit, session):
     url = rate_limit.url + request["path"]
     assert session.get(url, params=params, timeout=10).status_code == 404
     assert session.get(url, params=[*request["query"], ["x", "1"]], timeout=10).status_code == 404
-    assert [u.reason for u in rate_limit.unmatched] == ["not recorded", "not recorded"]
+    assert [u.reason.split(";")[0] for u in rate_limit.unmatched] == ["not recorded"] * 2
     assert rate_limit.used == []
+    missing, extra = (u.reason for u in rate_limit.unmatched)
+    assert missing == "not recorded; closest recorded #3: missing ids=ga:12345678"
+    assert extra == "not recorded; closest recorded #3: not recorded x=1"
+
+
+def test_a_request_by_another_method_gets_a_hint(rate_limit, session):
+    request = rate_limit.scenario.exchanges[2]["request"]
+    url = rate_limit.url + request["path"]
+    assert session.post(url, params=request["query"], timeout=10).status_code == 404
+    [unmatched] = rate_limit.unmatched
+    assert unmatched.reason == "not recorded; closest recorded #3: recorded method GET"
 
 
 def test_duplicates_are_served_in_recorded_order(rate_limit, session):
@@ -165,7 +176,9 @@ def test_the_stale_token_sent_again_is_reported(rate_limit, session):
     stale = rate_limit.scenario.stale_authorization
     assert send_exchange(session, rate_limit, probe, authorization=stale).status_code == 401
     assert send_exchange(session, rate_limit, probe, authorization=stale).status_code == 401
-    assert [u.reason for u in rate_limit.unmatched] == ["stale access token sent again"]
+    [again] = rate_limit.unmatched
+    assert again.reason == ("stale access token sent again; closest recorded #3: differs only "
+                            "in the access token (stale-token probe rule)")
 
 
 def test_unused_exchanges_leave_out_probes(rate_limit, session):

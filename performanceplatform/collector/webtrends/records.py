@@ -95,7 +95,8 @@ def reports_v2(data: Any, row_type_name: str) -> Iterator[Row]:
         start = v2_day(label)
         sub_rows = blob.get("SubRows") if isinstance(blob, Mapping) else None
         for name, row in py2_items(_expect(sub_rows or {}, dict, "'SubRows'", "v2")):
-            yield start, {row_type_name: name, **_measures(row, name)}
+            if row is not None:
+                yield start, {row_type_name: name, **_measures(row, name)}
 
 
 def reports_v3(data: Any, row_type_name: str) -> Iterator[Row]:
@@ -106,7 +107,8 @@ def reports_v3(data: Any, row_type_name: str) -> Iterator[Row]:
         if not sub_rows:
             continue
         for name, row in py2_items(_expect(sub_rows[0], dict, "'SubRows[0]'", "v3")):
-            yield start, {row_type_name: name, **_measures(row, name)}
+            if row is not None:
+                yield start, {row_type_name: name, **_measures(row, name)}
 
 
 Parser = Callable[[Any], Iterator[Row]]

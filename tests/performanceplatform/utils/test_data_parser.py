@@ -478,3 +478,8 @@ def test_golden_time_span_mapped_to_period_in_id_mapping():
     assert doc["humanId"] == "2018-07-30 00:00:00+00:00daydevice-usagemobile"
     assert doc["_id"] == "MjAxOC0wNy0zMCAwMDowMDowMCswMDowMGRheWRldmljZS11c2FnZW1vYmlsZQ=="
     assert doc["period"] == "day" and "timeSpan" not in doc
+
+
+def test_plugins_must_be_a_list():
+    with pytest.raises(ConfigError, match="options.plugins"):
+        DataParser([], {"plugins": "ComputeIdFrom('a')"}, "t")

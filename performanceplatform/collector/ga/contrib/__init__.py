@@ -1,0 +1,1 @@
+"""Collectors built on the GA core for particular dashboards."""

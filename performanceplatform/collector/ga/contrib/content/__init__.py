@@ -1,0 +1,1 @@
+"""Collectors of the GOV.UK content dashboards."""

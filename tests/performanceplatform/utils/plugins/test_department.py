@@ -1,0 +1,113 @@
+"""Departments: codes, the table, SetDepartment, ComputeDepartmentKey (ga.md §8, #40-#44)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from performanceplatform.utils.errors import ConfigError
+from performanceplatform.utils.plugins import (
+    ENV_DEPARTMENTS,
+    ComputeDepartmentKey,
+    DepartmentTable,
+    SetDepartment,
+    take_first_department_code,
+    try_get_department,
+)
+
+
+def test_40_try_get_department(departments):
+    assert try_get_department("<D1>", departments) == "attorney-generals-office"
+    assert try_get_department("<D1><foo>", departments) == "attorney-generals-office"
+    assert try_get_department("<foo>", departments) == "<foo>"
+
+
+def test_41_compute_department_key(departments):
+    docs = ComputeDepartmentKey("key_name", departments=departments)([{"key_name": "<D10>"}])
+    assert docs[0]["department"] == "department-for-work-pensions"
+
+
+def test_42_compute_department_key_missing_key(departments):
+    with pytest.raises(AssertionError, match='key "key_name" not found'):
+        ComputeDepartmentKey("key_name", departments=departments)([{"foo": "<D10>"}])
+
+
+def test_43_unknown_code_is_kept(departments):
+    docs = ComputeDepartmentKey("k", departments=departments)([{"k": "<DTHISDOESNOTEXIST>"}])
+    assert docs[0]["department"] == "<DTHISDOESNOTEXIST>"
+
+
+def test_44_first_code_wins(departments):
+    docs = ComputeDepartmentKey("k", departments=departments)([{"k": "<D10><D9>"}])
+    assert docs[0]["department"] == "department-for-work-pensions"
+
+
+def test_compute_department_key_needs_a_code(departments):
+    with pytest.raises(AssertionError):
+        ComputeDepartmentKey("k", departments=departments)([{"k": "D10"}])
+
+
+@pytest.mark.parametrize(
+    ("value", "department"),
+    [
+        ("<D3>", "department-for-business-innovation-skills"),
+        ("<D3><D4>", "department-for-business-innovation-skills"),
+        ("Department for fooing", "Department for fooing"),
+    ],
+)
+def test_set_department(departments, value, department):
+    docs = SetDepartment(value, departments=departments)([{}, {"x": 1}])
+    assert [doc["department"] for doc in docs] == [department, department]
+
+
+def test_take_first_department_code():
+    assert take_first_department_code("<D3><D4>") == "<D3>"
+    assert take_first_department_code("x<D3>") is None
+
+
+def test_table_from_environment(monkeypatch, departments_file):
+    monkeypatch.setenv(ENV_DEPARTMENTS, str(departments_file))
+    assert try_get_department("<D2>") == "cabinet-office"
+    assert SetDepartment("<D9>").department == "department-for-transport"
+
+
+def test_option_wins_over_environment(monkeypatch, tmp_path, departments_file):
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"D2": "somewhere-else"}))  # brackets are optional
+    monkeypatch.setenv(ENV_DEPARTMENTS, str(departments_file))
+    table = DepartmentTable.for_options({"departments-file": str(other)})
+    assert table.lookup("<D2>") == "somewhere-else"
+
+
+def test_code_without_a_table_is_a_config_error():
+    with pytest.raises(ConfigError, match="PP_COLLECTOR_DEPARTMENTS"):
+        SetDepartment("<D3>")
+    with pytest.raises(ConfigError, match="departments-file"):
+        ComputeDepartmentKey("k")([{"k": "<D1>"}])
+
+
+def test_plain_names_need_no_table():
+    assert SetDepartment("Some Dept").department == "Some Dept"
+    assert ComputeDepartmentKey("k")([]) == []  # the table is read only when needed
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not json", "not valid JSON"), ("[1]", "JSON object"), ('{"<D1>": 1}', "not text")],
+)
+def test_bad_table_files(tmp_path, content, message):
+    path = tmp_path / "departments.json"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=message) as raised:
+        DepartmentTable(path=str(path)).lookup("<D1>")
+    assert str(path) in str(raised.value)
+
+
+def test_missing_table_file(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read department table"):
+        DepartmentTable(path=str(tmp_path / "nope.json")).lookup("<D1>")
+
+
+def test_table_given_as_a_mapping():
+    assert DepartmentTable(entries={"D1": "ago"}).lookup("<D1>") == "ago"
