@@ -290,7 +290,7 @@ class ReplayServer:
                     return self._to_answer(exchange["response"])
             stale = self.stale is not None and authorization == self.stale
             reason = "stale access token sent again" if stale else "not recorded"
-            hint = self._nearest(method, wanted_path, wanted_query)
+            hint = self._nearest(method, wanted_path, wanted_query, stale)
             self.unmatched.append(Unmatched(method, path, query, reason + hint))
         return self._to_answer(STALE_AGAIN if stale else NOT_RECORDED)
 
@@ -308,16 +308,19 @@ class ReplayServer:
         is_stale = self.stale is not None and authorization == self.stale
         return bool(exchange.get("stale_token_probe")) == is_stale
 
-    def _nearest(self, method: str, path: str, query: Counter[tuple[str, str]]) -> str:
+    def _nearest(
+        self, method: str, path: str, query: Counter[tuple[str, str]], stale: bool
+    ) -> str:
         """How the closest unused exchange on the same path differs (empty: none there)."""
         candidates = [ex for ex in self.scenario.exchanges if ex["seq"] not in self.used
                       and canonical_path(ex["request"]["path"]) == path]
         if not candidates:
             return ""
 
-        def distance(exchange: dict[str, Any]) -> int:
+        def distance(exchange: dict[str, Any]) -> tuple[int, bool]:
             recorded = query_multiset(exchange["request"]["query"])
-            return sum(((recorded - query) + (query - recorded)).values())
+            probe_mismatch = bool(exchange.get("stale_token_probe")) != stale
+            return sum(((recorded - query) + (query - recorded)).values()), probe_mismatch
 
         nearest = min(candidates, key=distance)
         request = nearest["request"]
@@ -382,7 +385,7 @@ def _handler_for(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall per answer
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the outcome reports what matters."""
 
         def _body(self) -> bytes:
@@ -395,7 +398,9 @@ def _handler_for(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
             try:
                 answer = replay.answer(self.command, self.path, headers, self._body())
             except Exception as error:  # the run must see a failure, not a hang
-                answer = Answer(500, "text/plain", f"replay server error: {error!r}".encode())
+                reason = f"replay server error: {error!r}"
+                replay.unmatched.append(Unmatched(self.command, self.path, [], reason))
+                answer = Answer(500, "text/plain", reason.encode())
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))

@@ -131,3 +131,22 @@ def fetch_csv(query: dict, filename: str | None = None) -> tuple[str, bytes]:
         url = parse_latest_csv_url(page.decode("utf-8", errors="replace"), index_url)
         log.info("Latest CSV URL: %s", redact_url(url))
     return redact_url(url), download(url, session)
+
+
+def check_query(query: dict, options: dict) -> int:
+    """Check the query keys and options this collector reads; return the chunk size."""
+    from performanceplatform.utils.checks import Problems
+
+    problems = Problems("query file")
+    for key in ("index_url", "csv_url"):
+        value = query.get(key)
+        if key in query and not (isinstance(value, str) and value.startswith(("http://",
+                                                                              "https://"))):
+            problems.add(f"query.{key}", f"expected an http(s) URL, got {value!r:.60}")
+    if "csv_file" in query:
+        problems.text(query, "csv_file", "query.csv_file")
+    if "csv_url" in query and "csv_file" in query:
+        problems.add("query.csv_file", "give either csv_url or csv_file, not both")
+    problems.positive_int(options, "chunk-size", "options.chunk-size")
+    problems.raise_if_any()
+    return int(options.get("chunk-size") or 2000)
