@@ -439,6 +439,8 @@ def cli_env(scenario: Scenario, port: int, work: Path) -> dict[str, str]:
         "PP_COLLECTOR_SANDBOX_URL": f"http://127.0.0.1:{port}",
         "PP_COLLECTOR_BACKOFF_SCALE": "0",
         "TZ": "UTC",
+        # the original had a department table built in; the runs get the codes they use
+        "PP_COLLECTOR_DEPARTMENTS": str(REPO_ROOT / "tests" / "fixtures" / "departments.json"),
     })
     values = placeholders(port, work)
     env.update({name: render(str(v), values) for name, v in scenario.args.get("env", {}).items()})

@@ -69,10 +69,10 @@ def to_item(row: dict[str, Any], dimensions: Sequence[str], metrics: Sequence[st
     if len(dims) != len(dimensions) or len(mets) != len(metrics):
         raise SourceError(f"ga4: a row has {len(dims)} dimension and {len(mets)} metric "
                           f"values for {len(dimensions)} dimensions and {len(metrics)} metrics")
-    item: Item = {"metrics": dict(zip(metrics, mets)), "start_date": period[0],
+    item: Item = {"metrics": dict(zip(metrics, mets, strict=True)), "start_date": period[0],
                   "end_date": period[1]}
     if dimensions:
-        values = dict(zip(dimensions, dims))
+        values = dict(zip(dimensions, dims, strict=True))
         when = row_datetime(values)
         if when is not None:
             values["datetime"] = when

@@ -48,6 +48,7 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
 from performanceplatform.utils import clock
+from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import ConfigError, SourceError
 from performanceplatform.utils.http import CollectorSession, make_session, redact_url
 from performanceplatform.utils.redact import register_secrets
@@ -90,6 +91,31 @@ def load_credentials(
         "no Google credentials: give CLIENT_SECRETS and STORAGE_PATH, ACCOUNT_NAME and "
         "PRIVATE_KEY, CREDENTIALS_FILE, or OAUTH2_CREDENTIALS", where=source.where,
     )
+
+
+def check_credentials(
+    credentials: Any, problems: Problems, scopes: list[str] | None = None
+) -> google.auth.credentials.Credentials | None:
+    """``load_credentials``, recording a problem in ``problems`` instead of raising, so that
+    a collector reports the credentials' and the query's problems together."""
+    if not isinstance(credentials, Mapping):
+        problems.add("credentials", "expected a JSON object")
+        return None
+    try:
+        return load_credentials(credentials, scopes)
+    except ConfigError as exc:
+        problems.add(exc.key or "credentials", _detail(exc))
+        return None
+
+
+def _detail(exc: ConfigError) -> str:
+    """The message of ``exc`` without the ``<where>: key '<key>': `` prefix."""
+    text = str(exc)
+    for prefix in (f"{exc.where}: " if exc.where else "", f"key '{exc.key}': " if exc.key
+                   else ""):
+        if prefix and text.startswith(prefix):
+            text = text[len(prefix):]
+    return text
 
 
 def authorized_session(
@@ -529,6 +555,7 @@ __all__ = [
     "GoogleSession",
     "api_root",
     "authorized_session",
+    "check_credentials",
     "load_credentials",
     "read_json_file",
 ]

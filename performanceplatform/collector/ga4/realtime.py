@@ -1,0 +1,95 @@
+"""GA4 realtime: active users now, as one record shaped like ``ga.realtime``'s (see
+README.rst)::
+
+    {"_timestamp": "2018-11-09T14:05:35+00:00", "_id": <the same>, "unique_visitors": 2446,
+     "for_url": "<the query's for_url, or ''>"}
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DEFAULT_METRIC = "activeUsers"
+REALTIME_KEYS = frozenset({
+    "property", "metrics", "dimensions", "dimensionFilter", "metricFilter", "minuteRanges",
+    "limit", "for_url", "returnPropertyQuota",
+})
+
+
+def realtime_body(query: Mapping[str, Any], problems) -> dict[str, Any]:  # noqa: ANN001
+    """The ``runRealtimeReport`` body; problems are recorded in ``problems``."""
+    from performanceplatform.collector.ga4 import query as keys
+
+    keys.unknown_keys(problems, query, REALTIME_KEYS)
+    metrics = keys.names(problems, {"metrics": DEFAULT_METRIC, **query}, "metrics", True)
+    body: dict[str, Any] = {
+        "dimensions": [{"name": n} for n in keys.names(problems, query, "dimensions", False)],
+        "metrics": [{"name": n} for n in metrics],
+    }
+    for key in ("dimensionFilter", "metricFilter"):
+        value = keys.optional_object(problems, query, key)
+        if value:
+            body[key] = value
+    ranges = query.get("minuteRanges")
+    if ranges is not None:
+        if isinstance(ranges, list) and all(isinstance(r, dict) for r in ranges):
+            body["minuteRanges"] = ranges
+        else:
+            problems.add("query.minuteRanges", "expected a list of MinuteRange objects")
+    limit = keys.whole_number(problems, query, "limit", 1, keys.MAX_PAGE_SIZE)
+    if limit:
+        body["limit"] = limit
+    if keys.flag(problems, query, "returnPropertyQuota"):
+        body["returnPropertyQuota"] = True
+    if not isinstance(query.get("for_url", ""), str):
+        problems.add("query.for_url", "expected a string (the label written as for_url)")
+    return body
+
+
+def visitors(answer: Mapping[str, Any]) -> int:
+    """The first metric summed over the rows (0 without rows)."""
+    total = 0.0
+    for row in answer.get("rows") or []:
+        values = row.get("metricValues") or [{}]
+        total += float(values[0].get("value") or 0)
+    return int(total)
+
+
+def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
+    """POST one record: the number of active users now."""
+    from performanceplatform.client import DataSet
+    from performanceplatform.collector.ga4.client import DEFAULT_API_ROOT, DataApi
+    from performanceplatform.collector.ga4.collect import SCOPES
+    from performanceplatform.collector.ga4.query import property_id
+    from performanceplatform.utils import clock
+    from performanceplatform.utils.checks import Problems, raise_all, where_of
+    from performanceplatform.utils.errors import ConfigError
+    from performanceplatform.utils.google.credentials import (
+        GoogleSession,
+        api_root,
+        check_credentials,
+    )
+
+    if start_at or end_at:
+        raise ConfigError("Cannot backfill realtime collectors", where="--start/--end")
+    query = query if isinstance(query, Mapping) else {}
+    secrets = Problems(where_of(credentials, "credentials"))
+    google_credentials = check_credentials(credentials, secrets, SCOPES)
+    problems = Problems("query config")
+    body = realtime_body(query, problems)
+    prop = property_id(problems, query)
+    raise_all(secrets, problems)
+
+    data_set = DataSet.from_config(data_set_config)
+    api = DataApi(GoogleSession(google_credentials), api_root(credentials, DEFAULT_API_ROOT),
+                  prop)
+    count = visitors(api.realtime(body))
+    timestamp = clock.now().replace(microsecond=0).isoformat()
+    record = {"_timestamp": timestamp, "_id": timestamp, "unique_visitors": count,
+              "for_url": query.get("for_url", "")}
+    log.info("ga4 realtime: %d active users", count)
+    data_set.post(record)

@@ -1,0 +1,76 @@
+"""What every collector folder and the top README owe their readers, checked.
+
+Each collector ships ``README.rst`` showing ``sample/query.json`` and
+``sample/credentials.json`` exactly as they are, documents every key of its sample query,
+and its sample's entrypoint imports and has ``main``. The top README documents every flag of
+``pp-collector --help``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from performanceplatform.collector.arguments import build_parser
+from performanceplatform.collector.config import validate_query
+
+PACKAGE = Path(__file__).resolve().parents[3] / "performanceplatform" / "collector"
+COLLECTORS = ["ga", "ga4", "pingdom", "piwik", "webtrends", "gcloud"]
+TOP_README = PACKAGE.parents[1] / "README.rst"
+
+
+def readme(name: str) -> str:
+    return (PACKAGE / name / "README.rst").read_text(encoding="utf-8")
+
+
+def sample(name: str, file: str) -> str:
+    return (PACKAGE / name / "sample" / file).read_text(encoding="utf-8")
+
+
+def indented_blocks(text: str) -> str:
+    """The README with its indentation removed, so literal blocks compare as text."""
+    return "\n".join(line.strip() for line in text.splitlines())
+
+
+@pytest.mark.parametrize("name", COLLECTORS)
+def test_readme_shows_the_sample_files_as_they_are(name):
+    text = indented_blocks(readme(name))
+    for file in ("query.json", "credentials.json"):
+        content = indented_blocks(sample(name, file).strip())
+        assert content in text, f"{name}/README.rst does not show sample/{file} verbatim"
+
+
+@pytest.mark.parametrize("name", COLLECTORS)
+def test_sample_query_is_valid_and_its_entrypoint_runs_something(name):
+    query = json.loads(sample(name, "query.json"))
+    validate_query(query, f"{name}/sample/query.json")
+    module = importlib.import_module(query["entrypoint"])
+    assert callable(module.main)
+
+
+@pytest.mark.parametrize("name", COLLECTORS)
+def test_every_sample_query_and_credentials_key_is_documented(name):
+    text = readme(name)
+    query = json.loads(sample(name, "query.json"))
+    keys = list(query["query"]) + list(query["options"])
+    keys += list(json.loads(sample(name, "credentials.json")))
+    missing = [key for key in keys if f"``{key}``" not in text]
+    assert not missing, f"{name}/README.rst does not document {missing}"
+
+
+def test_top_readme_documents_every_flag():
+    text = TOP_README.read_text(encoding="utf-8")
+    flags = [option for action in build_parser()._actions for option in action.option_strings
+             if option not in ("-h", "--help")]
+    missing = [flag for flag in flags if not re.search(rf"``{re.escape(flag)}\b", text)]
+    assert not missing, f"README.rst does not document {missing}"
+
+
+def test_top_readme_links_every_collector():
+    text = TOP_README.read_text(encoding="utf-8")
+    for name in COLLECTORS:
+        assert f"collector/{name}/" in text
