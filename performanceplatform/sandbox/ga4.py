@@ -7,7 +7,8 @@ the simulated token endpoint) are accepted; anything else gets Google's 401.
 Rows are made up from the request, so the same request always gets the same answer:
 
 - with a ``date`` dimension, every day of the date range has ``rows_per_day`` rows; without
-  it the range has ``rows_per_day`` rows in all;
+  it the range has ``rows_per_day`` rows in all; with no dimension but ``date``, one row
+  (per day) holds the totals;
 - other dimensions take values from a small vocabulary per known name (``browser``,
   ``deviceCategory``, ``country``...) or ``<name>-<n>``;
 - metric values come from a generator seeded by the property, the range, the dimension
@@ -197,8 +198,8 @@ class Report:
     def _rows(self) -> list[tuple[list[str], list[str]]]:
         per_slot = int(self.settings.get(
             "realtime_rows" if self.realtime else "rows_per_day", 3))
-        if self.realtime and not self.dimensions:
-            per_slot = 1
+        if not [name for name in self.dimensions if name != "date"]:
+            per_slot = 1  # nothing to break the totals down by
         rows = []
         for label, days in self._ranges():
             slots = days if "date" in self.dimensions else [None]

@@ -77,14 +77,17 @@ class GoogleOAuth(Service):
         form = dict(request.form())
         grant = form.get("grant_type", "")
         try:
-            subject = self._check(grant, form, request.path)
+            subject, claims = self._check(grant, form, request.path)
         except GrantRefused as refused:
             return json_response({"error": refused.error,
                                   "error_description": refused.description}, 400)
-        return json_response(self._issue(grant, subject, request.body))
+        return json_response(self._issue(grant, subject, claims, request.body))
 
-    def _check(self, grant: str, form: dict[str, str], path: str) -> str:
-        """Who is asking (refresh token, code or service account), or ``GrantRefused``."""
+    def _check(self, grant: str, form: dict[str, str], path: str
+               ) -> tuple[str, dict[str, Any] | None]:
+        """Who is asking (refresh token, code or service account) and the JWT claims if any,
+        or ``GrantRefused``."""
+        claims = None
         if grant == "refresh_token":
             subject = _required(form, "refresh_token")
             self._refuse_if_revoked(subject, _required(form, "client_id"))
@@ -97,19 +100,21 @@ class GoogleOAuth(Service):
             self._refuse_if_revoked(subject, _required(form, "client_id"))
         else:
             raise GrantRefused("unsupported_grant_type", f"grant_type {grant!r}")
-        return subject
+        return subject, claims
 
     def _refuse_if_revoked(self, *names: str) -> None:
         revoked = set(self.settings.get("revoked", ()))
         if self.settings.get("refuse") or revoked.intersection(names):
             raise GrantRefused("invalid_grant", "Token has been expired or revoked.")
 
-    def _issue(self, grant: str, subject: str, body: bytes) -> dict[str, Any]:
+    def _issue(self, grant: str, subject: str, claims: dict[str, Any] | None, body: bytes
+               ) -> dict[str, Any]:
         with self._lock:
             serial = len(self.issued) + 1
             digest = hashlib.sha256(body + str(serial).encode()).hexdigest()[:24]
             token = ACCESS_PREFIX + digest
-            self.issued.append({"grant_type": grant, "subject": subject, "access_token": token})
+            self.issued.append({"grant_type": grant, "subject": subject, "claims": claims,
+                                "access_token": token})
         answer: dict[str, Any] = {
             "access_token": token,
             "token_type": "Bearer",

@@ -441,6 +441,9 @@ def cli_env(scenario: Scenario, port: int, work: Path) -> dict[str, str]:
         "TZ": "UTC",
         # the original had a department table built in; the runs get the codes they use
         "PP_COLLECTOR_DEPARTMENTS": str(REPO_ROOT / "tests" / "fixtures" / "departments.json"),
+        # the recordings are the original's GETs with token_auth in the URL; pp-collector
+        # sends it in a POST body unless told otherwise (see collector/piwik/README.rst)
+        "PP_COLLECTOR_PIWIK_TOKEN_IN_URL": "1",
     })
     values = placeholders(port, work)
     env.update({name: render(str(v), values) for name, v in scenario.args.get("env", {}).items()})

@@ -5,7 +5,8 @@ combinations without sales — one record holds the month's spend and invoice co
 cumulative spend and count up to and including that month.
 
 The sums are those the original's SQLite queries gave: values added one by one in file
-order (no compensated summation), then rounded to 2 decimals; no sales gives ``0.0``.
+order (no compensated summation), then rounded to cents with halves away from zero; no
+sales gives ``0.0``.
 ``cumulative_count`` is a float and ``count`` an int, as the original published them. The
 records come out month by month, each month in the original's order of lots, sectors and
 types (the Python 2 dict order of its lookup tables).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from performanceplatform.collector.gcloud.records import Sale
@@ -55,8 +57,18 @@ def plain_sum(values: Iterable[float]) -> float:
     return total
 
 
+_ROUNDING = Context(prec=80, rounding=ROUND_HALF_UP)
+_CENT = Decimal("0.01")
+
+
+def sqlite_round(value: float) -> float:
+    """``ROUND(value, 2)`` as SQLite computed it: the exact binary value rounded to cents,
+    halves away from zero (Python's ``round`` sends exact halves such as 0.625 to even)."""
+    return float(Decimal(value).quantize(_CENT, context=_ROUNDING))
+
+
 def rounded_total(values: list[float]) -> float:
-    return round(plain_sum(values), 2) if values else 0.0
+    return sqlite_round(plain_sum(values)) if values else 0.0
 
 
 def make_aggregated_sales_row(month: Month, group: Group, monthly_spend: float, count: int,

@@ -18,6 +18,7 @@ import logging
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
@@ -85,6 +86,4 @@ class PiwikClient:
         return answer
 
     def _full_url(self, params: Mapping[str, Any]) -> str:
-        from urllib.parse import urlencode
-
         return f"{self.url}&{urlencode(params)}"

@@ -45,7 +45,8 @@ def test_special_fields_convert_average_session_duration_to_milliseconds():
                                          "ga:avgSessionDuration": "2"}}, "week")
     assert fields == {"visits": 12345, "avgSessionDuration": 400000.0,
                       "ga:avgSessionDuration": 2, "timeSpan": "week"}
-    assert special_fields({"metrics": {"avgSessionDuration": "0"}}, "day")["avgSessionDuration"] == 0
+    zero = special_fields({"metrics": {"avgSessionDuration": "0"}}, "day")
+    assert zero["avgSessionDuration"] == 0
 
 
 def test_items_carry_gapy_datetime_after_the_dimensions():

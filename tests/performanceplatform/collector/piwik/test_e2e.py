@@ -89,7 +89,7 @@ def test_monthly_range_with_chunks_and_emptying(sandbox, run_cli):
     answer = source_answer(sandbox, period="month", date="2018-05-15,2018-07-31")
     want = expected(answer, "month", {k: f"{k}-01" for k in answer})
     assert by_id(written(sandbox)) == by_id(want)
-    backdrop = [r["method"] for r in served(sandbox, "backdrop")]
+    backdrop = [r["method"] for r in served(sandbox, "backdrop") if r["method"] != "GET"]
     assert backdrop == ["PUT", "POST", "POST", "POST"]
 
 

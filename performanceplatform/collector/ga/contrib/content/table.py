@@ -50,7 +50,8 @@ def department_runs(query: Mapping[str, Any], options: Mapping[str, Any]
                           key="options.filtersets")
     original = query.get("filters", [])
     if not isinstance(original, list):
-        raise ConfigError("expected a list of filters, got a string", key="query.filters")
+        raise ConfigError(f"expected a list of filters, got {original!r:.40}",
+                          key="query.filters")
     problems = [problem for index, filterset in enumerate(filtersets)
                 for problem in _filterset_problems(index, filterset)]
     if problems:

@@ -1,0 +1,93 @@
+"""Parsing the spend CSV (spec sources.md §6.1 step 3, §7.6 #63–#74, #84, #85)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from performanceplatform.collector.gcloud.records import (
+    Sale,
+    decode,
+    parse_month_year,
+    parse_price,
+    parse_sales,
+)
+from performanceplatform.sandbox.gcloud import make_sales_csv
+from performanceplatform.utils.errors import SourceError
+
+HEADER = "LotDescription,Return Month,EvidencedSpend,Sector,SME or Large,,SupplierName,CustomerName"
+
+
+def sales(text: str) -> list[Sale]:
+    return list(parse_sales(text, "test.csv"))
+
+
+def test_parse_month_year():  # 84
+    assert parse_month_year("01/10/2012") == (10, 2012)
+    with pytest.raises(ValueError, match="dd/mm/yyyy"):
+        parse_month_year("1/10/2012")
+
+
+@pytest.mark.parametrize("text,value", [("£16,000.00", 16000.0), ("-£16,000.00", -16000.0),
+                                        ("540", 540.0), ("429.6", 429.6)])
+def test_parse_price(text, value):  # 85
+    assert parse_price(text) == value
+
+
+def test_one_row():
+    text = (f"{HEADER}\r\nPlatform as a Service (PaaS),01/03/2017,\"£49,956.44\","
+            "Utility (Historic),SME,,Oakfield IT,Leeds City Council\r\n")
+    assert sales(text) == [Sale("Leeds City Council", "Oakfield IT", 3, 2017,
+                                dt.date(2017, 3, 1), 49956.44, "paas", "wider-public-sector",
+                                "sme")]
+
+
+def test_the_generated_csv_in_the_original_format():  # 63–73, on the synthetic CSV
+    rows = sales(decode(make_sales_csv(months=14, rows_per_month=30), "test.csv"))
+    assert len(rows) == 420
+    assert set(rows[0]._fields) == {"customer_name", "customer_sector", "supplier_name",
+                                    "supplier_type", "lot", "month", "year", "total_ex_vat",
+                                    "date"}
+    assert {r.customer_sector for r in rows} == {"central-gov", "local-gov", "not-for-profit",
+                                                 "wider-public-sector", "unknown-sector"}
+    assert {r.supplier_type for r in rows} == {"sme", "large"}
+    assert {r.lot for r in rows} == {"iaas", "paas", "saas", "css"}
+    assert {r.month for r in rows} == set(range(1, 13))
+    assert {r.year for r in rows} == {2017, 2018}
+    assert all(isinstance(r.total_ex_vat, float) for r in rows)
+    assert any("’" in r.customer_name for r in rows)  # cp1252 0x92
+    assert any("ü" in r.supplier_name for r in rows)
+
+
+def test_unknown_sector_is_a_warning(caplog):
+    text = f"{HEADER}\nSpecialist Cloud Services,01/03/2017,1,Academy,Large,,S,C\n"
+    assert sales(text)[0].customer_sector == "unknown-sector"
+    assert 'Unknown sector: "Academy"' in caplog.text
+
+
+@pytest.mark.parametrize("row,problem", [
+    ("Cloud Stuff,01/03/2017,1,Health,SME,,S,C", "unknown LotDescription 'Cloud Stuff'"),
+    ("Specialist Cloud Services,2017-03-01,1,Health,SME,,S,C", "dd/mm/yyyy"),
+    ("Specialist Cloud Services,01/13/2017,1,Health,SME,,S,C", "no such month"),
+    ("Specialist Cloud Services,01/03/2017,n/a,Health,SME,,S,C", "not a number: 'n/a'"),
+    ("Specialist Cloud Services,01/03/2017,1,Health,Medium,,S,C", "SME or Large 'Medium'"),
+    ("Specialist Cloud Services,01/03/2017,1", "missing value for"),
+])
+def test_a_bad_row_names_its_line(row, problem):
+    text = f"{HEADER}\nSpecialist Cloud Services,01/03/2017,1,Health,SME,,S,C\n{row}\n"
+    with pytest.raises(SourceError) as caught:
+        sales(text)
+    assert "test.csv line 3: " in str(caught.value)
+    assert problem in str(caught.value)
+
+
+def test_a_missing_column_is_named():
+    with pytest.raises(SourceError, match="'EvidencedSpend'"):
+        sales("LotDescription,Return Month,Sector,SME or Large,SupplierName,CustomerName\n")
+
+
+def test_bytes_that_are_not_cp1252_name_their_line():
+    data = f"{HEADER}\r\nx\r\n".encode("cp1252") + b"\x81\r\n"
+    with pytest.raises(SourceError, match=r"test.csv line 3: byte 0x81"):
+        decode(data, "test.csv")
