@@ -40,10 +40,17 @@ def secret_values(config: Mapping[str, Any]) -> list[str]:
     for key, value in config.items():
         if isinstance(value, Mapping):
             found += secret_values(value)
-        elif isinstance(value, str) and SECRET_KEY.search(str(key)) and key != "path_to_json_file":
-            if not _looks_like_path(value):
-                found.append(value)
+        elif isinstance(value, str) and _names_a_secret(str(key)) and not _looks_like_path(value):
+            found.append(value)
     return found
+
+
+def _names_a_secret(key: str) -> bool:
+    """``password``, ``app_key``, ``token_auth``...; not ``keymetrics_url`` or ``STORAGE_PATH``."""
+    lowered = key.lower()
+    if lowered.endswith(("url", "path", "_file")) or lowered == "path_to_json_file":
+        return False
+    return bool(SECRET_KEY.search(key))
 
 
 def _looks_like_path(value: str) -> bool:

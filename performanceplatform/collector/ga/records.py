@@ -111,7 +111,7 @@ def periods_for(start_at: Any, end_at: Any, frequency: str) -> list[tuple[dt.dat
     try:
         return list(period_range(start_at, end_at, frequency))
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{exc} (give both --start and --end, or neither)", key="--start/--end")
+        raise ConfigError(str(exc), key="--start/--end")
 
 
 def query_documents_for(client: Any, query: Mapping[str, Any], options: Mapping[str, Any],

@@ -213,3 +213,21 @@ def test_content_table_ranks_each_department(sandbox, run_cli, credentials, goog
     assert records[0]["humanId"] == "20180730000000_week_table_attorney-generals-office_1"
     assert records[0]["_id"] == b64(records[0]["humanId"])
     assert records[0]["uniquePageviews"] >= records[1]["uniquePageviews"]
+
+
+def test_server_errors_are_retried_with_backoff(sandbox, run_cli, credentials):
+    inject(sandbox, service="google_v3", status=503, count=2)
+    result = run_cli(query_file("ga", CORE), credentials, "-s", "2018-07-16", "-e", "2018-07-22")
+    assert result.code == 0, result.stderr
+    assert [r["status"] for r in served(sandbox, "google_v3")] == [503, 503, 200]
+    assert len(stored(sandbox, "ga", "browsers")) == 3
+
+
+def test_dry_run_writes_nothing_and_shows_no_token(sandbox, run_cli, credentials):
+    result = run_cli(query_file("ga", CORE), credentials, "-s", "2018-07-16", "-e", "2018-07-22",
+                     "--dry-run")
+    assert result.code == 0, result.stderr
+    assert "browsers_20180716000000_week_" in result.output
+    for secret in ("sandbox-access-ga-test", "ga-test-secret", "1/ga-test-refresh"):
+        assert secret not in result.output
+    assert stored(sandbox, "ga", "browsers") == []

@@ -149,3 +149,14 @@ def test_realtime_parameters_and_count():
         realtime_params({"ids": "ga:1", "metrics": "m", "bogus": 1})
     assert visitors({"rows": [["20459"]]}) == 20459
     assert visitors({}) == 0
+
+
+def test_a_half_given_or_reversed_range_is_a_config_error():
+    from performanceplatform.collector.ga.records import periods_for
+
+    with pytest.raises(ConfigError, match="--start/--end"):
+        periods_for(dt.datetime(2018, 8, 1), None, "weekly")
+    with pytest.raises(ConfigError, match="Bad dates"):
+        periods_for(dt.datetime(2018, 8, 3), dt.datetime(2018, 8, 1), "daily")
+    assert periods_for(dt.datetime(2018, 8, 3), dt.datetime(2018, 8, 7), "weekly") == [
+        (dt.date(2018, 7, 30), dt.date(2018, 8, 5)), (dt.date(2018, 8, 6), dt.date(2018, 8, 12))]
