@@ -43,7 +43,14 @@ def sandbox(_sandbox_server: Sandbox, sandbox_config: SandboxConfig) -> Sandbox:
         backdrop.store.empty(name)
     sandbox_config.collectors.clear()
     sandbox_config.data_sets.clear()
+    sandbox_config.services.clear()
     return _sandbox_server
+
+
+@pytest.fixture
+def service_settings(sandbox, sandbox_config):
+    """``service_settings("pingdom")``: that simulated service's settings, for this test only."""
+    return lambda name: sandbox_config.services.setdefault(name, {})
 
 
 @pytest.fixture

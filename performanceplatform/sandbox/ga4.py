@@ -67,9 +67,6 @@ class GoogleAnalyticsData(Service):
         self.reports = 0
         self._lock = threading.Lock()
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.config.services.get(self.name, {})
 
     def reset(self) -> None:
         with self._lock:

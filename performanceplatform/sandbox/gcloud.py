@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import random
-from typing import Any
 
 from performanceplatform.sandbox.config import SandboxConfig
 from performanceplatform.sandbox.server import Request, Response, Service, json_response
@@ -98,9 +97,6 @@ class GCloud(Service):
     def __init__(self, config: SandboxConfig):
         self.config = config
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.config.services.get("gcloud", {})
 
     def handle(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):

@@ -59,9 +59,6 @@ class GoogleOAuth(Service):
         self.issued: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.config.services.get(self.name, {})
 
     def reset(self) -> None:
         with self._lock:

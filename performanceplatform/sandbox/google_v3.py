@@ -74,9 +74,6 @@ class GoogleAnalyticsV3(Service):
     def __init__(self, config: SandboxConfig):
         self.config = config
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.config.services.get(self.name, {})
 
     def claims(self, request: Request) -> bool:
         return any(request.path.startswith(host + "/analytics/v3/") for host in HOSTS)

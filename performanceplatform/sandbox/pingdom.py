@@ -66,9 +66,6 @@ class Pingdom(Service):
         self._lock = threading.Lock()
         self.used = 0
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.config.services.get("pingdom", {})
 
     def reset(self) -> None:
         with self._lock:

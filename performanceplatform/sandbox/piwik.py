@@ -60,9 +60,6 @@ class Piwik(Service):
     def __init__(self, config: SandboxConfig):
         self.config = config
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.config.services.get("piwik", {})
 
     def handle(self, request: Request) -> Response:
         if not request.path.endswith("/index.php"):

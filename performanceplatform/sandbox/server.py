@@ -92,10 +92,20 @@ def text_response(text: str, status: int = 200, content_type: str = "text/plain"
 
 
 class Service:
-    """A simulated service. Subclasses set ``name`` and ``prefixes`` and implement ``handle``."""
+    """A simulated service. Subclasses set ``name`` and ``prefixes`` and implement ``handle``.
+
+    ``config`` is the sandbox's ``SandboxConfig``; ``settings`` this service's part of its
+    ``services`` (``{"pingdom": {...}}``), read on every request so tests can change it.
+    """
 
     name = "service"
     prefixes: tuple[str, ...] = ()
+    config: Any = None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        services = getattr(self.config, "services", None) or {}
+        return services.get(self.name, {})
 
     def claims(self, request: Request) -> bool:
         return any(request.path.startswith(p) for p in self.prefixes)

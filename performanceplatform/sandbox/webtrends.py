@@ -116,9 +116,6 @@ class Webtrends(Service):
     def __init__(self, config: SandboxConfig):
         self.config = config
 
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.config.services.get("webtrends", {})
 
     def handle(self, request: Request) -> Response:
         if request.method != "GET":

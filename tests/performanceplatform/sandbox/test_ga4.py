@@ -19,12 +19,8 @@ def run(sandbox, body: dict, method: str = "runReport", headers: dict | None = N
 
 
 @pytest.fixture
-def settings(sandbox_config):
-    saved = dict(sandbox_config.services)
-    sandbox_config.services["ga4"] = {}
-    yield sandbox_config.services["ga4"]
-    sandbox_config.services.clear()
-    sandbox_config.services.update(saved)
+def settings(service_settings):
+    return service_settings("ga4")
 
 
 def test_refuses_tokens_it_did_not_issue(sandbox):

@@ -28,12 +28,8 @@ def assertion(header: dict | None = None, **claims) -> str:
 
 
 @pytest.fixture
-def settings(sandbox_config):
-    saved = dict(sandbox_config.services)
-    sandbox_config.services["google_oauth"] = {}
-    yield sandbox_config.services["google_oauth"]
-    sandbox_config.services.clear()
-    sandbox_config.services.update(saved)
+def settings(service_settings):
+    return service_settings("google_oauth")
 
 
 def test_refresh_grant_issues_sandbox_tokens(sandbox):

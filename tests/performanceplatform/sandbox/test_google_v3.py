@@ -19,12 +19,8 @@ def get(sandbox: Sandbox, path: str = "data/ga", host: str = "www.googleapis.com
 
 
 @pytest.fixture
-def settings(sandbox_config):
-    saved = dict(sandbox_config.services)
-    sandbox_config.services["google_v3"] = {}
-    yield sandbox_config.services["google_v3"]
-    sandbox_config.services.clear()
-    sandbox_config.services.update(saved)
+def settings(service_settings):
+    return service_settings("google_v3")
 
 
 def test_refuses_tokens_it_did_not_issue(sandbox):

@@ -34,12 +34,8 @@ def credentials(run_cli):
 
 
 @pytest.fixture
-def google(sandbox_config):
-    saved = dict(sandbox_config.services)
-    sandbox_config.services["google_v3"] = {}
-    yield sandbox_config.services["google_v3"]
-    sandbox_config.services.clear()
-    sandbox_config.services.update(saved)
+def google(service_settings):
+    return service_settings("google_v3")
 
 
 def query_file(entrypoint: str, query: dict, options: dict | None = None,

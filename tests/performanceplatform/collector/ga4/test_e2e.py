@@ -22,13 +22,10 @@ def ga4_query(query: dict | None = None, options: dict | None = None,
 
 
 @pytest.fixture
-def settings(sandbox_config):
-    saved = {name: dict(value) for name, value in sandbox_config.services.items()}
-    sandbox_config.services["ga4"] = {}
-    sandbox_config.services["google_oauth"] = {}
-    yield sandbox_config.services
-    sandbox_config.services.clear()
-    sandbox_config.services.update(saved)
+def settings(service_settings, sandbox_config):
+    service_settings("ga4")
+    service_settings("google_oauth")
+    return sandbox_config.services
 
 
 @pytest.fixture
