@@ -74,3 +74,22 @@ def test_top_readme_links_every_collector():
     text = TOP_README.read_text(encoding="utf-8")
     for name in COLLECTORS:
         assert f"collector/{name}/" in text
+
+
+def rst_files() -> list[Path]:
+    root = PACKAGE.parents[1]
+    return [root / "README.rst", *sorted((root / "performanceplatform").rglob("*.rst"))]
+
+
+@pytest.mark.parametrize("path", rst_files(), ids=lambda p: p.name if p.parent.name ==
+                         "performanceplatform" else f"{p.parent.name}/{p.name}")
+def test_docs_are_valid_restructuredtext(path):
+    import io
+
+    import docutils.core
+
+    warnings = io.StringIO()
+    docutils.core.publish_string(
+        path.read_text(encoding="utf-8"), writer_name="null",
+        settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": warnings})
+    assert warnings.getvalue() == "", f"{path}: {warnings.getvalue()}"
