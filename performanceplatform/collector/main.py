@@ -95,15 +95,26 @@ def import_collector(entrypoint: str, where: str) -> Callable[..., Any]:
 
 
 def _set_up_logging(entrypoint: str, args: argparse.Namespace, logfile_path: str | None,
-                    logfile_name: str | None) -> None:
+                    logfile_name: str | None) -> list[logging.Handler]:
+    """Install this run's log handlers on the root logger; return them."""
     from performanceplatform.collector import logging_setup
 
+    before = list(logging.getLogger().handlers)
     if getattr(args, "console_logging", False):
         logging_setup.set_up_console_logging(logging_setup.log_level())
     else:
         logging_setup.logging_for_entrypoint(
             entrypoint, make_extra_json_fields(args),
             logfile_path or getattr(args, "log_dir", None), logfile_name)
+    return [h for h in logging.getLogger().handlers if h not in before]
+
+
+def _remove_handlers(handlers: list[logging.Handler]) -> None:
+    """Close this run's handlers, and only them (a long-lived worker keeps its own)."""
+    root = logging.getLogger()
+    for handler in handlers:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str | None = None,
@@ -116,7 +127,7 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
     register_secrets([args.token["token"]])
     if isinstance(args.credentials, dict):
         register_secrets(secret_values(args.credentials))
-    _set_up_logging(entrypoint, args, logfile_path, logfile_name)
+    handlers = _set_up_logging(entrypoint, args, logfile_path, logfile_name)
     try:
         if os.environ.get("DISABLE_COLLECTORS") == "true":
             _log_collector_instead_of_running(entrypoint, args)
@@ -134,9 +145,7 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
         raise
     finally:
         if not getattr(args, "console_logging", False):
-            from performanceplatform.collector.logging_setup import close_down_logging
-
-            close_down_logging()
+            _remove_handlers(handlers)
 
 
 def _log_failure(exc: BaseException) -> None:

@@ -306,3 +306,47 @@ def test_loglevel_debug_shows_the_traceback(sandbox, run_cli):
 def test_module_entry_point_and_console_script_agree(sandbox, run_cli):
     result = run_cli(None, None, args=["--help"])
     assert result.code == 0 and "Performance Platform Collector collector" in result.stdout
+
+
+def test_stagecraft_calls_run_collector_in_process(sandbox, tmp_path):
+    """Stagecraft's Celery task builds its own Namespace (spec core.md §1.15)."""
+    import argparse
+    import datetime as dt
+
+    from performanceplatform.collector.main import _run_collector
+
+    namespace = argparse.Namespace(
+        performanceplatform={"backdrop_url": f"{sandbox.url}/data"},
+        credentials={},
+        query={"data-set": {"data-group": "g", "data-type": "t"},
+               "query": {"records": [RECORD]}, "options": {}},
+        token={"token": SANDBOX_TOKEN},
+        dry_run=False,
+        start_at=dt.datetime(2018, 8, 1),
+        end_at=dt.datetime(2018, 8, 2),
+        console_logging=False,
+    )
+    _run_collector("tests.collectors.echo", namespace, str(tmp_path), "collectors")
+    assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
+    assert "Running collection into g/t" in (tmp_path / "collectors.log").read_text()
+    assert (tmp_path / "collectors.json.log").exists()
+
+
+def test_run_collector_raises_for_the_caller_and_closes_its_logs(sandbox, tmp_path):
+    import argparse
+    import logging
+
+    from performanceplatform.collector.main import _run_collector
+    from performanceplatform.utils.errors import SinkError
+
+    namespace = argparse.Namespace(
+        performanceplatform={"backdrop_url": f"{sandbox.url}/data"}, credentials={},
+        query={"data-set": {"data-group": "g", "data-type": "t"},
+               "query": {"records": [RECORD]}, "options": {}},
+        token={"token": "wrong-token-value"}, dry_run=False, start_at=None, end_at=None,
+        console_logging=False)
+    handlers = list(logging.getLogger().handlers)
+    with pytest.raises(SinkError):
+        _run_collector("tests.collectors.echo", namespace, str(tmp_path), "collectors")
+    assert logging.getLogger().handlers == handlers
+    assert "HTTP 401" in (tmp_path / "collectors.log").read_text()
