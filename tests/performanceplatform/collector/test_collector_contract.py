@@ -87,9 +87,10 @@ def test_docs_are_valid_restructuredtext(path):
     import io
 
     import docutils.core
+    import docutils.writers.null
 
     warnings = io.StringIO()
     docutils.core.publish_string(
-        path.read_text(encoding="utf-8"), writer_name="null",
+        path.read_text(encoding="utf-8"), writer=docutils.writers.null.Writer(),
         settings_overrides={"report_level": 2, "halt_level": 5, "warning_stream": warnings})
     assert warnings.getvalue() == "", f"{path}: {warnings.getvalue()}"
