@@ -8,7 +8,8 @@ same run, and the ratio is what to read:
 - upload: records per second to the sandbox's Backdrop with gzip vs without;
 - records: documents per second from ``DataParser`` with the default (Python 2 ordered) id
   vs ``idMapping``;
-- start: wall time of ``pp-collector --help`` vs a bare ``python -c pass``.
+- start: wall time of ``pp-collector --help`` vs a bare ``python -c pass``, and of the
+  sandbox from launch to listening (it should stay under a second).
 """
 
 from __future__ import annotations
@@ -40,6 +41,18 @@ def start_sandbox(tmp: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.05)
     process.kill()
     raise SystemExit("sandbox did not start")
+
+
+def bench_sandbox_start(repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            process, _ = start_sandbox(Path(tmp))
+            runs.append(time.perf_counter() - started)
+            process.terminate()
+            process.wait()
+    return statistics.median(runs)
 
 
 def records(n: int):
@@ -126,6 +139,9 @@ def main() -> int:
     cli, bare = bench_start(5)
     print(f"start    pp-collector --help {cli * 1000:6.0f} ms  python -c pass {bare * 1000:6.0f} ms"
           f"  ratio {cli / bare:6.1f}x")
+    sandbox = bench_sandbox_start(3)
+    print(f"sandbox  launch to listening {sandbox * 1000:6.0f} ms  ratio to python -c pass "
+          f"{sandbox / bare:6.1f}x")
     return 0
 
 
