@@ -183,7 +183,6 @@ class BaseClient:
             try:
                 self._request("POST", path, data=chunk)
             except SinkError as exc:
-                exc.written_records, exc.written_chunks = written_records, written_chunks
                 raise SinkError(
                     f"{exc} (chunk {number} of {len(chunk)} records not written; "
                     f"{written_chunks} earlier chunks with {written_records} records were "
