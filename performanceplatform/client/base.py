@@ -17,12 +17,12 @@ import datetime as dt
 import gzip
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import requests
 
-from performanceplatform.utils.errors import SinkError
+from performanceplatform.utils.errors import CollectorError, SinkError
 from performanceplatform.utils.http import (
     USER_AGENT,
     RetryPolicy,
@@ -177,18 +177,43 @@ class BaseClient:
     def _post_chunks(self, path: str, data: Iterable[Any], chunk_size: int) -> None:
         if not is_chunkable(data):
             raise ChunkingError("Can only chunk on lists")
-        written_records = written_chunks = 0
-        for number, chunk in enumerate(iter_chunks(data, chunk_size), start=1):
-            log.info("Sending chunk %d", number)
+        progress = _Progress()
+        chunks = iter_chunks(data, chunk_size)
+        while (chunk := progress.next_chunk(chunks)) is not None:
+            log.info("Sending chunk %d", progress.chunks + 1)
             try:
                 self._request("POST", path, data=chunk)
             except SinkError as exc:
                 raise SinkError(
-                    f"{exc} (chunk {number} of {len(chunk)} records not written; "
-                    f"{written_chunks} earlier chunks with {written_records} records were "
+                    f"{exc} (chunk {progress.chunks + 1} of {len(chunk)} records not written; "
+                    f"{progress.chunks} earlier chunks with {progress.records} records were "
                     "written; later chunks were not sent)",
-                    url=exc.url, status=exc.status, written_records=written_records,
-                    written_chunks=written_chunks)
-            written_records += len(chunk)
-            written_chunks += 1
+                    url=exc.url, status=exc.status, written_records=progress.records,
+                    written_chunks=progress.chunks)
+            progress.records += len(chunk)
+            progress.chunks += 1
         return None
+
+
+class _Progress:
+    """What a chunked POST has written, so a failing source can say so."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.chunks = 0
+
+    def next_chunk(self, chunks: Iterator[list[Any]]) -> list[Any] | None:
+        """The next chunk, or None at the end. When the records' source fails after some
+        chunks were written, the error says how many (a re-run overwrites them by ``_id``)."""
+        try:
+            return next(chunks)
+        except StopIteration:
+            return None
+        except Exception as exc:
+            if self.records:
+                written = (f"{self.records} records in {self.chunks} chunks were written "
+                           "before the failure; the rest were not")
+                log.error("%s", written)
+                if isinstance(exc, CollectorError) and exc.args:
+                    exc.args = (f"{exc.args[0]} ({written})", *exc.args[1:])
+            raise

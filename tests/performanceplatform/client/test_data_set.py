@@ -169,3 +169,27 @@ def test_get_passes_query_parameters(sandbox):
 def test_gzip_body_is_a_complete_stream():
     body = gzip.compress(("x" * 3000).encode(), mtime=0)
     assert body[:3] == b"\x1f\x8b\x08" and len(body) < 60
+
+
+def test_a_source_failing_mid_stream_says_what_was_written(sandbox):
+    from performanceplatform.utils.errors import SourceError
+
+    def source():
+        yield from records(5)
+        raise SourceError("pingdom: GET https://api.pingdom.com/x answered HTTP 500")
+
+    with pytest.raises(SourceError) as failure:
+        data_set(sandbox).post(source(), chunk_size=2)
+    assert "4 records in 2 chunks were written before the failure" in str(failure.value)
+    assert len(stored(sandbox, "group", "type")) == 4
+
+
+def test_a_source_failing_before_any_write_is_reported_as_it_is(sandbox):
+    from performanceplatform.utils.errors import SourceError
+
+    def source():
+        raise SourceError("nothing fetched")
+        yield
+
+    with pytest.raises(SourceError, match="^nothing fetched$"):
+        data_set(sandbox).post(source(), chunk_size=2)

@@ -80,3 +80,11 @@ def test_source_json_reports_unreachable_hosts_with_the_redacted_url():
 def test_iter_chunks_is_lazy_and_complete():
     assert list(http.iter_chunks(iter(range(5)), 2)) == [[0, 1], [2, 3], [4]]
     assert list(http.iter_chunks([], 3)) == []
+
+
+def test_retries_stop_when_the_total_time_is_spent(sandbox):
+    inject(sandbox, service="backdrop", status=503, count=9)
+    policy = http.RetryPolicy(attempts=9, max_total=0)
+    response = http.send(http.make_session(), "GET", f"{sandbox.url}/_status", policy=policy)
+    assert response.status_code == 503
+    assert len(served(sandbox, "backdrop")) == 1
