@@ -133,7 +133,7 @@ def logging_for_entrypoint(entrypoint: str, json_fields: dict[str, Any],
 
 
 def extra_fields_from_exception(exc: BaseException) -> dict[str, str]:
-    return {"exception_class": type(exc).__name__, "exception_message": str(exc)}
+    return {"exception_class": type(exc).__name__, "exception_message": redact(str(exc))}
 
 
 def close_down_logging() -> None:

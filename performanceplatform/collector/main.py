@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from performanceplatform.collector import early_log
 from performanceplatform.collector.config import (
     validate_entrypoint,
     validate_query,
@@ -128,6 +129,7 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
     if isinstance(args.credentials, dict):
         register_secrets(secret_values(args.credentials))
     handlers = _set_up_logging(entrypoint, args, logfile_path, logfile_name)
+    early_log.replay()
     try:
         if os.environ.get("DISABLE_COLLECTORS") == "true":
             _log_collector_instead_of_running(entrypoint, args)
@@ -142,6 +144,7 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
     except Exception as exc:
         if not getattr(args, "console_logging", False):  # on the console main() says it
             _log_failure(exc)
+        early_log.mark_logged(exc)
         raise
     finally:
         if not getattr(args, "console_logging", False):
@@ -167,10 +170,33 @@ def _load_query(args: argparse.Namespace) -> None:
         register_secrets([args.query["data-set"].get("bearer_token")])
 
 
+def _log_early_failure(args: argparse.Namespace | None, argv: list[str] | None,
+                       exc: BaseException) -> None:
+    """A failure before the run's log was open still goes to a log (see ``early_log``)."""
+    words = argv if argv is not None else sys.argv[1:]
+    console = getattr(args, "console_logging", "--console-logging" in words)
+    fields = {"collector_slug": args.collector_slug} if getattr(args, "collector_slug",
+                                                               None) else {}
+    early_log.log_failure(exc, console, getattr(args, "log_dir", None), fields)
+
+
+def check_dates(start_at: Any, end_at: Any) -> None:
+    """``-e`` before ``-s`` is a mistake every collector would answer differently."""
+    if start_at is not None and end_at is not None:
+        try:
+            backwards = end_at < start_at
+        except TypeError:  # one with an offset, one without
+            return
+        if backwards:
+            raise ConfigError(f"-e/--end {end_at:%Y-%m-%d %H:%M} is before -s/--start "
+                              f"{start_at:%Y-%m-%d %H:%M}", where="command line")
+
+
 def _report(exc: BaseException) -> int:
     """One line on stderr for a failure; a traceback too when LOGLEVEL=DEBUG."""
     if os.environ.get("LOGLEVEL", "").upper() == "DEBUG":
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        print(redact(text), file=sys.stderr, end="")
     if isinstance(exc, CollectorError):
         line = str(exc)
     else:
@@ -182,17 +208,23 @@ def _report(exc: BaseException) -> int:
 def main(argv: list[str] | None = None) -> int:
     """The console script. Returns (and exits with) the exit code."""
     from performanceplatform.collector.arguments import parse_args
+    from performanceplatform.collector.logging_setup import log_level
 
+    args = None
     try:
         args = parse_args(argv)
-        _load_query(args)
-        entrypoint = validate_entrypoint(
-            args.query, str(args.query.get("path_to_json_file") or args.collector_slug))
+        with early_log.held(log_level()):
+            _load_query(args)
+            entrypoint = validate_entrypoint(
+                args.query, str(args.query.get("path_to_json_file") or args.collector_slug))
+            check_dates(args.start_at, args.end_at)
         _run_collector(entrypoint, args)
     except KeyboardInterrupt:
         print("pp-collector: interrupted", file=sys.stderr)
         code = 130
     except Exception as exc:  # every failure leaves through here as one line
+        if not early_log.was_logged(exc):
+            _log_early_failure(args, argv, exc)
         code = _report(exc)
     else:
         code = EXIT_OK

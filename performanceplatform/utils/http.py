@@ -158,10 +158,14 @@ def _retry_after_seconds(response: requests.Response | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
         when = email.utils.parsedate_to_datetime(value)
-        if when is None:
-            return None
-        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None  # neither seconds nor an HTTP date: use the normal backoff
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (

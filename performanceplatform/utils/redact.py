@@ -48,7 +48,7 @@ def secret_values(config: Mapping[str, Any]) -> list[str]:
 def _names_a_secret(key: str) -> bool:
     """``password``, ``app_key``, ``token_auth``...; not ``keymetrics_url`` or ``STORAGE_PATH``."""
     lowered = key.lower()
-    if lowered.endswith(("url", "path", "_file")) or lowered == "path_to_json_file":
+    if lowered.endswith(("url", "uri", "root", "path", "_file")):
         return False
     return bool(SECRET_KEY.search(key))
 
@@ -71,6 +71,9 @@ def redact(text: str) -> str:
     return pattern.sub(MASK, text)
 
 
+_RECORD_FIELDS = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__)
+
+
 class RedactingFilter(logging.Filter):
     """Rewrites a record's message so that no registered secret reaches a handler."""
 
@@ -81,6 +84,9 @@ class RedactingFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
+        for key, value in list(record.__dict__.items()):
+            if key not in _RECORD_FIELDS and isinstance(value, str):
+                setattr(record, key, redact(value))
         if record.exc_info and not record.exc_text:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:

@@ -350,3 +350,67 @@ def test_run_collector_raises_for_the_caller_and_closes_its_logs(sandbox, tmp_pa
         _run_collector("tests.collectors.echo", namespace, str(tmp_path), "collectors")
     assert logging.getLogger().handlers == handlers
     assert "HTTP 401" in (tmp_path / "collectors.log").read_text()
+
+
+# -- file-logging mode: stderr is exactly one line, the log has the rest -------------------
+
+def test_stagecraft_failure_in_file_mode_is_one_line_and_logged(sandbox, run_cli):
+    result = run_cli(None, {}, "-l", "no-such-slug", console=False)
+    assert result.code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("pp-collector: error:")
+    log_text = (result.workdir / "log" / "production.log").read_text()
+    assert "[PP-C]" in log_text and "model not found" in log_text
+    assert "no-such-slug" in log_text and "404" in log_text
+    last = json.loads((result.workdir / "log" / "production.json.log").read_text()
+                      .splitlines()[-1])
+    assert last["@fields"]["collector_slug"] == "no-such-slug"
+
+
+def test_unreachable_stagecraft_in_file_mode_keeps_retries_in_the_log(sandbox, run_cli):
+    pp = str(run_cli.write("pp.json", {"backdrop_url": f"{sandbox.url}/data",
+                                       "stagecraft_url": "http://127.0.0.1:9",
+                                       "omniscient_api_token": OMNISCIENT_TOKEN}))
+    result = run_cli(None, {}, args=["-c", pp, "-l", "slug", "-t", pp, "-b", pp])
+    assert result.code == 1 and result.stderr.count("\n") == 1
+    assert "attempt 1 of 5" in (result.workdir / "log" / "production.log").read_text()
+
+
+def test_a_missing_file_in_file_mode_is_logged_too(sandbox, run_cli):
+    result = run_cli(QUERY, {}, args=["-c", "nowhere.json", "-q", "nowhere.json", "-t", "x",
+                                      "-b", "y"])
+    assert result.code == 1 and result.stderr.count("\n") == 1
+    assert "nowhere.json" in (result.workdir / "log" / "production.log").read_text()
+
+
+def test_a_successful_slug_run_keeps_the_stagecraft_lines_in_its_log(sandbox, sandbox_config,
+                                                                    run_cli):
+    sandbox_config.collectors["echo-slug"] = STAGECRAFT_CONFIG
+    inject(sandbox, service="stagecraft", status=503, count=1)
+    result = run_cli(None, {}, "-l", "echo-slug", console=False)
+    assert result.code == 0 and result.stderr == ""
+    log_text = (result.workdir / "log" / "production.log").read_text()
+    assert "HTTP 503 (attempt 1 of 5)" in log_text
+    assert log_text.index("attempt 1 of 5") < log_text.index("Running collection into g/t")
+
+
+def test_the_backdrop_token_never_reaches_the_logs_or_a_debug_traceback(sandbox, run_cli):
+    token = "wrong-token-SECRET-value"
+    result = run_cli(QUERY, {}, token=token, console=False, env={"LOGLEVEL": "DEBUG"})
+    assert result.code == 1 and "Traceback" in result.stderr
+    assert token not in result.stderr
+    for name in ("production.log", "production.json.log"):
+        text = (result.workdir / "log" / name).read_text()
+        assert "Invalid bearer token" in text and token not in text
+
+
+def test_end_before_start_is_refused_before_anything_runs(sandbox, run_cli):
+    result = run_cli(QUERY, {}, "-s", "2018-08-05", "-e", "2018-08-01")
+    assert_one_line_failure(result, "-e/--end 2018-08-01 00:00 is before -s/--start")
+    assert posts(sandbox) == []
+
+
+def test_an_unparseable_retry_after_falls_back_to_backoff(sandbox, run_cli):
+    inject(sandbox, service="backdrop", status=503, count=1, headers={"Retry-After": "soon"})
+    result = run_cli(QUERY, {})
+    assert result.code == 0, result.output
+    assert len(stored(sandbox, "g", "t")) == 5

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from performanceplatform.utils.data_pusher import Pusher
+from performanceplatform.utils.errors import ConfigError
 from tests.helpers import SANDBOX_TOKEN, served, stored
 
 
@@ -52,4 +55,15 @@ def test_a_generator_is_fetched_whole_before_emptying(sandbox):
         Pusher(config(sandbox), {"empty-data-set": True}).push(failing())
     except RuntimeError:
         pass
+    assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r0"]
+
+
+@pytest.mark.parametrize("options,key", [({"chunk-size": "50", "empty-data-set": True},
+                                          "options.chunk-size"),
+                                         ({"chunk-size": -1}, "options.chunk-size"),
+                                         ({"empty-data-set": "yes"}, "options.empty-data-set")])
+def test_bad_options_are_refused_before_anything_is_written(sandbox, options, key):
+    Pusher(config(sandbox), {}).push([rec(0)])
+    with pytest.raises(ConfigError, match=key):
+        Pusher(config(sandbox), options).push([rec(1)])
     assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r0"]
