@@ -115,8 +115,18 @@ def parse_row(row: Mapping[str, str | None]) -> Sale:
     )
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def decode(data: bytes, source: str) -> str:
-    """The CSV's text (cp1252, as published); an undecodable byte names its line."""
+    """The CSV's text (cp1252, as published); an undecodable byte names its line.
+
+    A leading UTF-8 byte-order mark (as spreadsheet programs write) is dropped: cp1252 would
+    turn it into ``ï»¿`` glued to the first column's name, and the original then failed on a
+    missing ``LotDescription``. No file the original read has one, so no record changes.
+    """
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
     try:
         return data.decode(ENCODING)
     except UnicodeDecodeError as exc:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from performanceplatform.collector.gcloud.aggregate import (
     aggregate,
     make_aggregated_sales_row,
@@ -64,10 +66,52 @@ def test_monthly_and_cumulative_figures():  # 79–81
     assert (later["monthly_spend"], later["cumulative_spend"]) == (0.0, 5.0)
 
 
-def test_rounding_sends_exact_halves_away_from_zero():
-    assert sqlite_round(0.625) == 0.63 and sqlite_round(-0.625) == -0.63
-    assert sqlite_round(2.675) == 2.67  # 2.67499999... in binary
-    assert sqlite_round(1234.5678) == 1234.57
+# ROUND(x, 2) of SQLite 3.24.0 (June 2018, x86-64), the SQLite of the original's time, for
+# each value: recorded from a build of its amalgamation. SQLite 3.29+ gives 1.01, 2.68 and 0.29
+# for the first three (it biases its printf rounder by x*3e-16); the 2018 SQLite did not.
+SQLITE_3_24_ROUND = [
+    (1.005, 1.0),  # 1.00499999999999989... in binary
+    (2.675, 2.67),
+    (0.285, 0.28),
+    (0.625, 0.63),  # exact halves go away from zero...
+    (-0.625, -0.63),
+    (1234.5678, 1234.57),
+    (716877.375, 716877.37),  # ...unless the 80-bit sum drops the rounder's excess
+    (-979615.625, -979615.62),
+    (0.004999999999999999, 0.01),  # the rounder is 0.005000000000000001
+    (-0.004999999999999999, -0.01),
+    (100.26, 100.26),
+    (0.0, 0.0),
+    (123456789012345.67, 123456789012345.6),  # printf keeps 16 significant digits
+    (1000000000000000.4, 1e15),
+    (4500000000000000.0, 4.5e15),
+    (1e22, 1e22),
+    (1.7e308, 1.699999999999999e308),
+    (5e-324, 0.0),
+]
+
+
+@pytest.mark.parametrize("value, rounded", SQLITE_3_24_ROUND)
+def test_rounding_is_the_2018_sqlite_round(value, rounded):
+    result = sqlite_round(value)
+    assert result == rounded and repr(result) == repr(rounded)
+
+
+def test_tiny_negative_sums_round_to_minus_zero_but_publish_zero():
+    assert repr(sqlite_round(-1e-17)) == "-0.0"  # SQLite's round() says "-0.00"
+    assert repr(sqlite_round(-0.0)) == "0.0"
+    # ... but the original stored it in a REAL column, which kept it as the integer 0
+    records = aggregate([sale(2013, 3, 0.3), sale(2013, 3, -0.1), sale(2013, 3, -0.2)])
+    (row,) = [r for r in records if r["_id"] == "2013_03_lotpaas_central-gov_sme"]
+    assert 0.3 - 0.1 - 0.2 < 0
+    assert repr(row["monthly_spend"]) == "0.0" and repr(row["cumulative_spend"]) == "0.0"
+
+
+def test_a_month_sum_of_three_decimals_rounds_like_the_2018_sqlite():
+    records = aggregate([sale(2013, 3, 1.0), sale(2013, 3, 0.005), sale(2013, 4, 716877.375)])
+    (march, april) = [r for r in records if r["_id"].endswith("_lotpaas_central-gov_sme")]
+    assert (march["monthly_spend"], march["cumulative_spend"]) == (1.0, 1.0)  # 1.00499999...
+    assert (april["monthly_spend"], april["cumulative_spend"]) == (716877.37, 716878.38)
 
 
 def test_sums_add_in_file_order_without_compensation():

@@ -91,3 +91,17 @@ def test_bytes_that_are_not_cp1252_name_their_line():
     data = f"{HEADER}\r\nx\r\n".encode("cp1252") + b"\x81\r\n"
     with pytest.raises(SourceError, match=r"test.csv line 3: byte 0x81"):
         decode(data, "test.csv")
+
+
+def test_a_leading_utf8_byte_order_mark_is_dropped():
+    row = "Software as a Service (SaaS),01/03/2013,£1.5,Central Government,SME,,Zürich,C"
+    data = b"\xef\xbb\xbf" + f"{HEADER}\r\n{row}\r\n".encode("cp1252")
+    text = decode(data, "test.csv")
+    assert text.startswith("LotDescription,")
+    (sale,) = sales(text)
+    assert (sale.lot, sale.total_ex_vat, sale.supplier_name) == ("saas", 1.5, "Zürich")
+
+
+def test_a_byte_order_mark_elsewhere_is_left_alone():
+    data = f"{HEADER}\r\n".encode("cp1252") + b"\xef\xbb\xbf"
+    assert decode(data, "test.csv").endswith("\r\nï»¿")
