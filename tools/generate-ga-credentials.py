@@ -20,6 +20,11 @@ directory, or to ``--creds-dir``)::
 
 Give ``creds/ga.json`` to ``pp-collector -c``; the GA and GA4 collectors refresh the access
 token with the refresh token and write the new one back to ``storage.db``.
+
+If you deny access, Google refuses the client or the code, or no answer comes within
+``--timeout`` seconds (default 600), the tool exits with one line and writes nothing.
+This tool makes user credentials only; a service account needs no tool (give
+``ACCOUNT_NAME`` and ``PRIVATE_KEY``, or ``CREDENTIALS_FILE``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ ANALYTICS_READONLY_SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
 LEGACY_TOKEN_URI = "https://accounts.google.com/o/oauth2/token"
 REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+DEFAULT_TIMEOUT = 600
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="print the consent URL instead of opening a browser")
     parser.add_argument("--scope", action="append", dest="scopes",
                         help=f"OAuth scope to ask for (default: {ANALYTICS_READONLY_SCOPE})")
+    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
+                        help="seconds to wait for the consent (default: %(default)s)")
     return parser.parse_args(argv)
 
 
@@ -64,16 +72,41 @@ def read_client_secrets(path: Path) -> dict[str, Any]:
 
 
 def obtain_credentials(secrets: dict[str, Any], scopes: list[str], port: int,
-                       open_browser: bool):  # -> google.oauth2.credentials.Credentials
-    """Run the loopback consent flow in the browser; the user's credentials."""
-    from google_auth_oauthlib.flow import InstalledAppFlow
+                       open_browser: bool, timeout: int | None = DEFAULT_TIMEOUT
+                       ):  # -> google.oauth2.credentials.Credentials
+    """Run the loopback consent flow in the browser; the user's credentials.
+
+    A refusal (the user denied access, Google refused the client or the code), a token
+    endpoint out of reach, a busy port or no answer within ``timeout`` seconds exits with
+    one line.
+    """
+    import requests
+    from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
+    from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
     flow = InstalledAppFlow.from_client_config(secrets, scopes=scopes)
-    return flow.run_local_server(
-        port=port, open_browser=open_browser, access_type="offline", prompt="consent",
-        authorization_prompt_message="Open this URL to authorize pp-collector: {url}",
-        success_message="pp-collector is authorized; you can close this window.",
-    )
+    try:
+        return flow.run_local_server(
+            port=port, open_browser=open_browser, access_type="offline", prompt="consent",
+            authorization_prompt_message="Open this URL to authorize pp-collector: {url}",
+            success_message="pp-collector is authorized; you can close this window.",
+            timeout_seconds=timeout,
+        )
+    except OAuth2Error as exc:
+        detail = f": {exc.description}" if exc.description else ""
+        raise SystemExit(f"generate-ga-credentials: Google refused the authorization: "
+                         f"{exc.error or type(exc).__name__}{detail}")
+    except WSGITimeoutError:
+        raise SystemExit(f"generate-ga-credentials: no answer from the browser within "
+                         f"{timeout} s; run the tool again")
+    except requests.RequestException as exc:
+        raise SystemExit(f"generate-ga-credentials: could not reach Google's token endpoint "
+                         f"({type(exc).__name__})")
+    except OSError as exc:
+        raise SystemExit(f"generate-ga-credentials: cannot listen on port {port} for "
+                         f"Google's answer: {exc.strerror or exc}")
+    except Warning as exc:  # oauthlib: "Scope has changed from ... to ..."
+        raise SystemExit(f"generate-ga-credentials: {' '.join(str(exc).split())}")
 
 
 def storage_record(credentials: Any, client: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     secrets = read_client_secrets(Path(args.client_secret))
     scopes = args.scopes or [ANALYTICS_READONLY_SCOPE]
-    credentials = obtain_credentials(secrets, scopes, args.port, not args.no_browser)
+    credentials = obtain_credentials(secrets, scopes, args.port, not args.no_browser,
+                                     args.timeout)
     ga_json = write_layout(Path(args.creds_dir), secrets, credentials)
     print(f"Wrote {ga_json}; use it with: pp-collector -c {ga_json} ...")
     return 0

@@ -37,13 +37,19 @@ class Problems:
             return None
         return value
 
-    def positive_int(self, config: Mapping[str, Any], key: str, label: str | None = None
-                     ) -> Any:
-        """An optional key that, when present, must be a whole number above zero."""
+    def chunk_size(self, config: Mapping[str, Any], label: str = "options.chunk-size") -> Any:
+        """The optional ``chunk-size`` option: records per POST, 0 meaning one POST of all."""
+        value = config.get("chunk-size")
+        if "chunk-size" in config and (isinstance(value, bool) or not isinstance(value, int)
+                                       or value < 0):
+            self.add(label, f"expected a whole number >= 0 (0: one POST), got {value!r:.40}")
+        return value
+
+    def boolean(self, config: Mapping[str, Any], key: str, label: str | None = None) -> Any:
+        """An optional key that, when present, must be true or false."""
         value = config.get(key)
-        if key in config and (isinstance(value, bool) or not isinstance(value, int)
-                              or value < 1):
-            self.add(label or key, f"expected a whole number above 0, got {value!r:.40}")
+        if key in config and not isinstance(value, bool):
+            self.add(label or key, f"expected true or false, got {value!r:.40}")
         return value
 
     def one_of(self, config: Mapping[str, Any], key: str, allowed: Mapping[str, Any] | list,

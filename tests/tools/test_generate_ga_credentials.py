@@ -1,15 +1,20 @@
 """tools/generate-ga-credentials.py: the files it writes are the ones the collectors read.
 
-The browser consent flow itself needs a person; everything after it is tested here.
+The consent flow runs for real (requests-oauthlib, the loopback server) against the
+sandbox's consent page and token endpoint; the test plays the browser.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from google.oauth2.credentials import Credentials
 
 from performanceplatform.utils.google.credentials import authorized_session
@@ -86,7 +91,7 @@ def test_main_runs_the_flow_and_writes(tool, tmp_path, monkeypatch, capsys):
     secret.write_text(json.dumps(keys.client_secrets()))
     calls = []
 
-    def fake_flow(secrets, scopes, port, open_browser):
+    def fake_flow(secrets, scopes, port, open_browser, timeout):
         calls.append((scopes, port, open_browser))
         return flow_result()
 
@@ -96,3 +101,126 @@ def test_main_runs_the_flow_and_writes(tool, tmp_path, monkeypatch, capsys):
     assert calls == [(["https://www.googleapis.com/auth/analytics.readonly"], 8085, False)]
     assert (tmp_path / "c" / "ga.json").exists()
     assert "ga.json" in capsys.readouterr().out
+
+
+def sandbox_client_secrets(sandbox) -> dict:
+    """A "Desktop app" client whose Google endpoints are the sandbox's (plain http)."""
+    secrets = keys.client_secrets()
+    secrets["installed"].update(
+        auth_uri=f"{sandbox.url}/accounts.google.com/o/oauth2/auth",
+        token_uri=f"{sandbox.url}/oauth2.googleapis.com/token")
+    return secrets
+
+
+class ToolRun:
+    """The tool's ``main`` in a thread, as a user runs it with ``--no-browser``."""
+
+    def __init__(self, tool, argv: list[str]):
+        self.code: int | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(tool, argv), daemon=True)
+        self.thread.start()
+
+    def _run(self, tool, argv):
+        try:
+            self.code = tool.main(argv)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            self.error = exc
+
+    def consent_url(self, capsys) -> str:
+        printed = ""
+        for _ in range(100):
+            printed += capsys.readouterr().out
+            found = re.search(r"authorize pp-collector: (\S+)", printed)
+            if found:
+                return found.group(1)
+            time.sleep(0.05)
+        raise AssertionError(f"no consent URL printed: {printed!r} ({self.error!r})")
+
+    def finish(self):
+        self.thread.join(15)
+        assert not self.thread.is_alive()
+        return self
+
+
+@pytest.fixture
+def flow_env(monkeypatch):
+    # the sandbox's token endpoint is plain http on loopback
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+
+def test_the_real_consent_flow_writes_credentials_the_collector_refreshes(
+        tool, tmp_path, sandbox, capsys, flow_env):
+    secret = tmp_path / "client_secret.json"
+    secret.write_text(json.dumps(sandbox_client_secrets(sandbox)))
+    run = ToolRun(tool, [str(secret), "--creds-dir", str(tmp_path / "creds"), "--no-browser",
+                         "--timeout", "20"])
+    url = run.consent_url(capsys)
+    sent = dict(re.findall(r"[?&]([^=&]+)=([^&]*)", url))
+    assert sent["access_type"] == "offline" and sent["prompt"] == "consent"
+    browser = requests.get(url, timeout=10)  # consent page → 302 → the tool's loopback server
+    assert browser.status_code == 200 and "pp-collector is authorized" in browser.text
+    run.finish()
+    assert run.error is None and run.code == 0
+    assert "Wrote " in capsys.readouterr().out
+
+    grants = sandbox.service("google_oauth").issued
+    assert [g["grant_type"] for g in grants] == ["authorization_code"]
+    assert grants[0]["subject"].startswith("sandbox-code-")
+    config = json.loads((tmp_path / "creds" / "ga.json").read_text())
+    storage = json.loads(Path(config["STORAGE_PATH"]).read_text())
+    assert storage["access_token"] == grants[0]["access_token"]
+    assert storage["refresh_token"].startswith("sandbox-refresh-")
+    assert storage["client_id"] == keys.CLIENT_ID
+
+    # the collector refreshes with what the tool wrote (its token URI is the sandbox's)
+    storage["token_expiry"] = "2000-01-01T00:00:00Z"
+    Path(config["STORAGE_PATH"]).write_text(json.dumps(storage))
+    answer = authorized_session(config).post(
+        f"{sandbox.url}/analyticsdata.googleapis.com/v1beta/properties/1:runReport",
+        json={"dateRanges": [{"startDate": "2018-07-16", "endDate": "2018-07-16"}],
+              "metrics": [{"name": "sessions"}]})
+    assert answer.status_code == 200
+    assert sandbox.service("google_oauth").issued[1]["subject"] == storage["refresh_token"]
+
+
+def test_a_denied_consent_is_one_line(tool, tmp_path, sandbox, capsys, flow_env,
+                                      service_settings):
+    service_settings("google_oauth")["deny"] = True
+    secret = tmp_path / "client_secret.json"
+    secret.write_text(json.dumps(sandbox_client_secrets(sandbox)))
+    run = ToolRun(tool, [str(secret), "--creds-dir", str(tmp_path / "creds"), "--no-browser",
+                         "--timeout", "20"])
+    requests.get(run.consent_url(capsys), timeout=10)
+    run.finish()
+    assert isinstance(run.error, SystemExit)
+    assert str(run.error.code) == ("generate-ga-credentials: Google refused the authorization: "
+                                   "access_denied")
+    assert not (tmp_path / "creds").exists()
+
+
+def test_a_refused_code_is_one_line(tool, tmp_path, sandbox, capsys, flow_env,
+                                    service_settings):
+    service_settings("google_oauth")["refuse"] = True
+    secret = tmp_path / "client_secret.json"
+    secret.write_text(json.dumps(sandbox_client_secrets(sandbox)))
+    run = ToolRun(tool, [str(secret), "--creds-dir", str(tmp_path / "creds"), "--no-browser",
+                         "--timeout", "20"])
+    requests.get(run.consent_url(capsys), timeout=10)
+    run.finish()
+    assert isinstance(run.error, SystemExit)
+    message = str(run.error.code)
+    assert message.startswith("generate-ga-credentials: Google refused the authorization: "
+                              "invalid_grant")
+    assert "\n" not in message
+
+
+def test_no_answer_in_time_is_one_line(tool, tmp_path, sandbox, capsys, flow_env):
+    secret = tmp_path / "client_secret.json"
+    secret.write_text(json.dumps(sandbox_client_secrets(sandbox)))
+    run = ToolRun(tool, [str(secret), "--no-browser", "--timeout", "1",
+                         "--creds-dir", str(tmp_path / "creds")])
+    run.consent_url(capsys)
+    run.finish()
+    assert isinstance(run.error, SystemExit)
+    assert "no answer from the browser within 1 s" in str(run.error.code)

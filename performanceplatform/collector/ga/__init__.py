@@ -14,10 +14,10 @@ def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: di
     from performanceplatform.utils.data_pusher import Pusher
 
     from .client import CoreReportingClient
-    from .query import parse_core_query
+    from .query import check_core_config
     from .records import periods_for, query_documents_for
 
-    _, frequency = parse_core_query(query)  # every query problem before any request
+    _, frequency = check_core_config(query, options)  # every problem before any request
     periods_for(start_at, end_at, frequency)
     client = CoreReportingClient.from_credentials(credentials)
     documents = query_documents_for(client, query, options, data_set_config["data-type"],

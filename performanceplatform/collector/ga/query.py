@@ -100,6 +100,23 @@ class CoreQuery:
         return params
 
 
+def check_core_config(query: Any, options: Any, extra: list[str] | None = None
+                      ) -> tuple[CoreQuery, str]:
+    """``parse_core_query``, after checking the query, the record options
+    (``utils.options``) and ``extra`` problems together: every problem in one ConfigError,
+    before credentials are read or any request is made."""
+    from performanceplatform.utils.checks import Problems
+    from performanceplatform.utils.options import check_record_options
+
+    option_problems = Problems()
+    check_record_options(option_problems, options)
+    problems = _core_problems(query) + list(extra or [])
+    if option_problems.found:
+        problems.append(option_problems.message())
+    raise_problems(problems)
+    return parse_core_query(query)
+
+
 def parse_core_query(query: Mapping[str, Any]) -> tuple[CoreQuery, str]:
     """The ``CoreQuery`` and ``frequency`` of a core query; every problem in one ConfigError.
 

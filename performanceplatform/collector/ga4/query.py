@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.options import RECORD_OPTION_KEYS, check_record_options
 
 FREQUENCIES = {"daily": "day", "weekly": "week", "monthly": "month"}
 DEFAULT_FREQUENCY = "weekly"
@@ -27,10 +28,7 @@ REPORT_KEYS = frozenset({
     "property", "metrics", "dimensions", "dimensionFilter", "metricFilter", "orderBys",
     "limit", "maxResults", "frequency", "keepEmptyRows", "returnPropertyQuota",
 })
-OPTION_KEYS = frozenset({
-    "mappings", "idMapping", "additionalFields", "dataType", "plugins", "chunk-size",
-    "empty-data-set", "departments-file",
-})
+OPTION_KEYS = RECORD_OPTION_KEYS
 
 
 @dataclass
@@ -164,31 +162,11 @@ def unknown_keys(problems: Problems, query: Mapping[str, Any], known: frozenset[
             problems.add(f"{prefix}.{key}", f"unknown key; known keys: {', '.join(sorted(known))}")
 
 
-def check_options(problems: Problems, options: Mapping[str, Any]) -> None:
-    """The record options shared with the v3 collector."""
-    unknown_keys(problems, options, OPTION_KEYS, prefix="options")
-    for key in ("mappings", "additionalFields"):
-        if key in options and not isinstance(options[key], dict):
-            problems.add(f"options.{key}", "expected a JSON object")
-    id_mapping = options.get("idMapping")
-    if id_mapping is not None and not isinstance(id_mapping, (str, list)):
-        problems.add("options.idMapping", "expected a key or a list of keys")
-    plugins = options.get("plugins")
-    if plugins is not None and not (isinstance(plugins, list)
-                                    and all(isinstance(p, str) for p in plugins)):
-        problems.add("options.plugins", "expected a list of plugin strings")
-    if "dataType" in options and not isinstance(options["dataType"], str):
-        problems.add("options.dataType", "expected a string")
-    problems.positive_int(options, "chunk-size", "options.chunk-size")
-    if not isinstance(options.get("empty-data-set", False), bool):
-        problems.add("options.empty-data-set", "expected true or false")
-
-
 def parse_report_query(query: Any, options: Any, problems: Problems) -> ReportQuery:
     """A ``ReportQuery``; problems are recorded in ``problems`` (the caller raises them)."""
     query = query if isinstance(query, Mapping) else {}
     unknown_keys(problems, query, REPORT_KEYS)
-    check_options(problems, options if isinstance(options, Mapping) else {})
+    check_record_options(problems, options, known=OPTION_KEYS)
     metrics = names(problems, query, "metrics", required=True)
     frequency = query.get("frequency", DEFAULT_FREQUENCY)
     if frequency not in FREQUENCIES:

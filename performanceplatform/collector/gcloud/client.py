@@ -147,6 +147,6 @@ def check_query(query: dict, options: dict) -> int:
         problems.text(query, "csv_file", "query.csv_file")
     if "csv_url" in query and "csv_file" in query:
         problems.add("query.csv_file", "give either csv_url or csv_file, not both")
-    problems.positive_int(options, "chunk-size", "options.chunk-size")
+    problems.chunk_size(options)
     problems.raise_if_any()
-    return int(options.get("chunk-size") or 2000)
+    return int(options.get("chunk-size", 2000))

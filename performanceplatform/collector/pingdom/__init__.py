@@ -21,8 +21,7 @@ def validate(credentials: Any, query: Any, options: Any) -> None:
     check_credentials(credentials, secrets)
     problems = Problems("query config")
     problems.text(query if isinstance(query, dict) else {}, "name", "query.name")
-    problems.positive_int(options if isinstance(options, dict) else {}, "chunk-size",
-                          "options.chunk-size")
+    problems.chunk_size(options if isinstance(options, dict) else {})
     raise_all(secrets, problems)
 
 

@@ -30,7 +30,7 @@ def validate(credentials: Any, query: Any, options: Any) -> None:
     mappings = options.get("mappings")
     if "mappings" in options and not isinstance(mappings, dict):
         problems.add("options.mappings", "expected an object")
-    problems.positive_int(options, "chunk-size", "options.chunk-size")
+    problems.chunk_size(options)
     raise_all(secrets, problems)
 
 

@@ -22,8 +22,7 @@ def validate(credentials: Any, query: Any, options: Any) -> None:
     minutes = query.get("minutes", DEFAULT_MINUTES)
     if isinstance(minutes, bool) or not str(minutes).isdigit() or int(minutes) < 1:
         problems.add("query.minutes", f"expected a whole number of minutes, got {minutes!r:.20}")
-    problems.positive_int(options if isinstance(options, dict) else {}, "chunk-size",
-                          "options.chunk-size")
+    problems.chunk_size(options if isinstance(options, dict) else {})
     raise_all(secrets, problems)
 
 

@@ -24,6 +24,12 @@ Endpoints can be pointed elsewhere from the credentials JSON:
 
 Relative file names are read from the working directory, as the original did, and else from
 the folder of the credentials JSON.
+
+Token requests go through our HTTP layer (``utils.http.send``): our timeouts, our retries on
+connection errors, 429 and 5xx (scaled by ``PP_COLLECTOR_BACKOFF_SCALE`` and logged), the
+sandbox redirection. google-auth's own retry loop, which sleeps on its own schedule, never
+sees a retryable answer. Token lifetimes (the JWT's ``iat``/``exp``, the expiry of a stored
+token) follow the real time, never ``PP_COLLECTOR_NOW``: Google refuses a JWT dated otherwise.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,15 +49,22 @@ from urllib.parse import urlsplit
 
 import google.auth.credentials
 import google.auth.exceptions
-import google.auth.transport.requests
+import google.auth.transport
+import requests
 from google.auth import crypt, jwt
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
-from performanceplatform.utils import clock
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.http import CollectorSession, make_session, redact_url
+from performanceplatform.utils.http import (
+    RETRYABLE_STATUSES,
+    CollectorSession,
+    RetryPolicy,
+    make_session,
+    redact_url,
+    send,
+)
 from performanceplatform.utils.redact import register_secrets
 
 log = logging.getLogger(__name__)
@@ -64,6 +78,13 @@ P12_PASSWORD = b"notasecret"
 EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 JWT_LIFETIME = dt.timedelta(seconds=3600)
 REGENERATE_HINT = "run tools/generate-ga-credentials.py again"
+SERVICE_ACCOUNT_HINT = ("check that the service account and its key still exist and are "
+                        "enabled, and that this machine's clock is right")
+SERIALIZED_HINT = ("renew the credentials in OAUTH2_CREDENTIALS (tools/generate-ga-credentials.py "
+                   "makes new ones)")
+# OAuth error codes that mean "try again later" even in a 400 answer (RFC 6749 5.2 and 4.1.2.1).
+RETRYABLE_TOKEN_ERRORS = frozenset({"internal_failure", "server_error",
+                                    "temporarily_unavailable"})
 
 
 # -- public API ---------------------------------------------------------------------------
@@ -160,7 +181,7 @@ class GoogleSession(CollectorSession):
     def __init__(self, credentials: google.auth.credentials.Credentials):
         super().__init__()
         self.credentials = credentials
-        self._refresh_request = google.auth.transport.requests.Request(session=make_session())
+        self._refresh_request = TokenTransport()
         self._lock = threading.Lock()
 
     def refresh(self, stale_token: str | None = None) -> None:
@@ -188,6 +209,83 @@ class GoogleSession(CollectorSession):
         headers = dict(kwargs.get("headers") or {})
         headers["Authorization"] = f"Bearer {token}"
         return {**kwargs, "headers": headers}
+
+
+# -- token requests through our HTTP layer ----------------------------------------------------
+
+
+def token_answer_is_retryable(response: requests.Response) -> bool:
+    """429, 5xx, or an OAuth error that asks to try again later."""
+    if response.status_code in RETRYABLE_STATUSES:
+        return True
+    if response.ok:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and any(
+        body.get(key) in RETRYABLE_TOKEN_ERRORS for key in ("error", "error_description"))
+
+
+def token_retry_policy() -> RetryPolicy:
+    """How token requests are retried (a POST of the same grant is safe to repeat)."""
+    return RetryPolicy(retry_on=token_answer_is_retryable)
+
+
+class TokenEndpointUnavailable(google.auth.exceptions.TransportError):
+    """The token endpoint still answered 429/5xx (or asked to retry) after our retries."""
+
+    def __init__(self, url: str, response: requests.Response, attempts: int):
+        super().__init__(f"HTTP {response.status_code}")
+        self.url = url
+        self.response = response
+        self.attempts = attempts
+
+
+class _TransportResponse(google.auth.transport.Response):
+    def __init__(self, response: requests.Response):
+        self._response = response
+
+    @property
+    def status(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self):  # type: ignore[no-untyped-def]
+        return self._response.headers
+
+    @property
+    def data(self) -> bytes:
+        return self._response.content
+
+
+class TokenTransport(google.auth.transport.Request):
+    """The HTTP transport google-auth refreshes with: ``send()`` on a ``make_session()``.
+
+    Retryable answers are retried here, with our policy; if one is still the last answer, it
+    is raised as ``TokenEndpointUnavailable`` instead of being handed to google-auth, whose
+    own backoff loop would sleep outside our policy.
+    """
+
+    def __init__(self, session: requests.Session | None = None,
+                 policy: RetryPolicy | None = None):
+        self.session = session or make_session()
+        self.policy = policy or token_retry_policy()
+
+    def __call__(self, url, method="GET", body=None, headers=None, timeout=None,  # type: ignore[override]
+                 **kwargs):
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        try:
+            response = send(self.session, method, url, policy=self.policy, data=body,
+                            headers=headers, describe=f"token {method} {redact_url(url)}",
+                            **kwargs)
+        except requests.RequestException as exc:
+            raise google.auth.exceptions.TransportError(exc) from exc
+        if self.policy.should_retry(response):
+            raise TokenEndpointUnavailable(url, response, self.policy.attempts)
+        return _TransportResponse(response)
 
 
 # -- where the credentials came from, for messages and write-back ----------------------------
@@ -262,13 +360,24 @@ class _Managed:
     _pp_describe: str = "the Google credentials"
     _pp_where: str | None = None
     _pp_store: _TokenStore | None = None
+    _pp_hint: str = REGENERATE_HINT
 
     def refresh(self, request) -> None:  # type: ignore[no-untyped-def]
         token_uri = getattr(self, "_token_uri", None) or ""
+        if not isinstance(request, TokenTransport):
+            request = TokenTransport()
         try:
             super().refresh(request)  # type: ignore[misc]
         except google.auth.exceptions.RefreshError as exc:
-            raise _refresh_error(exc, self._pp_describe, self._pp_where, token_uri) from None
+            raise _refresh_error(exc, self._pp_describe, self._pp_where, token_uri,
+                                 self._pp_hint) from None
+        except TokenEndpointUnavailable as exc:
+            raise SourceError(
+                f"google: the token endpoint {redact_url(token_uri)} answered HTTP "
+                f"{exc.response.status_code} after {exc.attempts} attempts to refresh "
+                f"{self._pp_describe}: {_body_summary(exc.response.content)}",
+                url=redact_url(token_uri), status=exc.response.status_code,
+            ) from None
         except google.auth.exceptions.TransportError as exc:
             raise SourceError(
                 f"google: could not reach the token endpoint {redact_url(token_uri)} to refresh "
@@ -282,15 +391,48 @@ class _Managed:
 
 
 def _refresh_error(
-    exc: google.auth.exceptions.RefreshError, describe: str, where: str | None, token_uri: str
+    exc: google.auth.exceptions.RefreshError, describe: str, where: str | None, token_uri: str,
+    hint: str,
 ) -> Exception:
-    details = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], dict) else {}
-    reason = details.get("error") or str(exc.args[0] if exc.args else exc).split(":")[0]
+    details = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], dict) else None
+    if details is not None:
+        reason = _oauth_error(details)
+    else:
+        reason = _one_line(str(exc.args[0] if exc.args else exc))
     message = (f"the token endpoint {redact_url(token_uri)} refused to refresh {describe}: "
-               f"{' '.join(str(reason).split())}")
+               f"{reason}")
     if getattr(exc, "retryable", False):
         return SourceError("google: " + message, url=redact_url(token_uri))
-    return ConfigError(f"{message}; {REGENERATE_HINT}", where=where)
+    return ConfigError(f"{message}; {hint}", where=where)
+
+
+def _oauth_error(details: dict[str, Any]) -> str:
+    """``error: error_description`` of an OAuth error answer, else a short one-line snippet."""
+    error, description = details.get("error"), details.get("error_description")
+    if isinstance(error, dict):  # the Google API style: {"error": {"code", "message", ...}}
+        error, description = error.get("status") or error.get("code"), error.get("message")
+    if isinstance(error, (str, int)) and str(error):
+        text = str(error)
+        if isinstance(description, str) and description.strip():
+            text += f": {description}"
+        return _one_line(text)
+    return _one_line(json.dumps(details))
+
+
+def _body_summary(body: bytes) -> str:
+    """A token endpoint's answer in one short line."""
+    try:
+        details = json.loads(body or b"null")
+    except ValueError:
+        details = None
+    if isinstance(details, dict):
+        return _oauth_error(details)
+    return _one_line(body.decode("utf-8", "replace")) or "(empty body)"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 class _TokenStore:
@@ -417,18 +559,22 @@ def _from_serialized(source: _Source) -> UserCredentials:
         secrets = _client_secrets(source.config["CLIENT_SECRETS"], source)
     describe = "the credentials in OAUTH2_CREDENTIALS"
     where = source.where
-    return _user_credentials(dict(value), secrets, source, describe, where)
+    creds = _user_credentials(dict(value), secrets, source, describe, where)
+    creds._pp_hint = SERIALIZED_HINT
+    return creds
 
 
 # -- service accounts ---------------------------------------------------------------------------
 
 
 class ServiceAccountCredentials(_Managed, service_account.Credentials):
-    """Service-account credentials whose JWT is dated by our clock and addressed to the
-    token URI actually used (the original's claims: iss, scope, aud, iat, exp)."""
+    """Service-account credentials whose JWT is addressed to the token URI actually used
+    (the original's claims: iss, scope, aud, iat, exp), dated by the real time."""
+
+    _pp_hint = SERVICE_ACCOUNT_HINT
 
     def _make_authorization_grant_assertion(self):  # type: ignore[no-untyped-def]
-        issued = int(clock.now().timestamp())
+        issued = int(time.time())  # the real time: Google refuses any other
         payload = {
             "iss": self._service_account_email,
             "scope": " ".join(self._scopes or ()),
@@ -553,6 +699,8 @@ __all__ = [
     "ANALYTICS_READONLY_SCOPE",
     "ANALYTICS_SCOPE",
     "GoogleSession",
+    "TokenEndpointUnavailable",
+    "TokenTransport",
     "api_root",
     "authorized_session",
     "check_credentials",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -21,9 +23,12 @@ def b64(value: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
+NOW = int(time.time())
+
+
 def assertion(header: dict | None = None, **claims) -> str:
     body = {"iss": "a@b.iam", "scope": "s", "aud": "https://accounts.google.com/o/oauth2/token",
-            "iat": 1534152600, "exp": 1534156200, **claims}
+            "iat": NOW, "exp": NOW + 3600, **claims}
     return f"{b64(header or {'alg': 'RS256', 'typ': 'JWT'})}.{b64(body)}.c2ln"
 
 
@@ -48,8 +53,8 @@ def test_jwt_grant_checks_the_claims(sandbox):
     good = post(sandbox, {"grant_type": JWT_GRANT, "assertion": assertion()}, LEGACY)
     assert good.status_code == 200
     assert sandbox.service("google_oauth").issued[0]["claims"]["iss"] == "a@b.iam"
-    for bad in (assertion(aud="https://elsewhere/token"), assertion(exp=1534152600),
-                assertion(exp=1534152600 + 7200), assertion(scope=""),
+    for bad in (assertion(aud="https://elsewhere/token"), assertion(exp=NOW),
+                assertion(exp=NOW + 7200), assertion(scope=""),
                 assertion({"alg": "none"}), "not-a-jwt"):
         refused = post(sandbox, {"grant_type": JWT_GRANT, "assertion": bad})
         assert refused.status_code == 400, bad
@@ -85,3 +90,65 @@ def test_faults_can_be_injected(sandbox):
     form = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c"}
     assert post(sandbox, form).status_code == 503
     assert post(sandbox, form).status_code == 200
+
+
+def test_a_jwt_must_be_dated_by_the_real_time(sandbox):
+    """A JWT dated by a frozen clock (re-running a missed cron slot) is refused, as Google
+    refuses it; a few minutes of clock skew are allowed."""
+    now = int(time.time())
+    for iat in (1534152600, now + 3600, now - 3600 - 600):
+        refused = post(sandbox, {"grant_type": JWT_GRANT,
+                                 "assertion": assertion(iat=iat, exp=iat + 3600)})
+        assert refused.status_code == 400, iat
+        assert "iat and exp" in refused.json()["error_description"]
+    for iat in (now - 1800, now + 120):
+        accepted = post(sandbox, {"grant_type": JWT_GRANT,
+                                  "assertion": assertion(iat=iat, exp=iat + 3600)})
+        assert accepted.status_code == 200, iat
+
+
+def test_the_jwt_audience_may_be_the_url_the_request_arrived_on(sandbox):
+    """A TOKEN_URI pointed at the sandbox's own http URL."""
+    arrived = f"{sandbox.url}{URL}"
+    assert post(sandbox, {"grant_type": JWT_GRANT, "assertion": assertion(aud=arrived)}
+                ).status_code == 200
+    elsewhere = f"{sandbox.url}{LEGACY}"
+    assert post(sandbox, {"grant_type": JWT_GRANT, "assertion": assertion(aud=elsewhere)}
+                ).status_code == 400
+
+
+def test_the_client_may_authenticate_with_http_basic(sandbox):
+    """requests-oauthlib (the credentials tool's consent flow) sends client_secret_basic."""
+    basic = requests.post(f"{sandbox.url}{URL}", auth=("c%40x", "secret"), timeout=10,
+                          data={"grant_type": "authorization_code", "code": "x",
+                                "redirect_uri": "http://localhost:1/"})
+    assert basic.status_code == 200, basic.text
+    assert basic.json()["refresh_token"].startswith("sandbox-refresh-")
+    refresh = requests.post(f"{sandbox.url}{URL}", auth=("c", "s"), timeout=10,
+                            data={"grant_type": "refresh_token", "refresh_token": "r"})
+    assert refresh.status_code == 200
+    anonymous = post(sandbox, {"grant_type": "authorization_code", "code": "x"})
+    assert anonymous.json() == {"error": "invalid_request", "error_description":
+                                "missing client_id"}
+
+
+def consent(sandbox, **params) -> requests.Response:
+    base = {"response_type": "code", "client_id": "c", "state": "st4te",
+            "redirect_uri": "http://localhost:8085/", "scope": "s1 s2"}
+    return requests.get(f"{sandbox.url}/accounts.google.com/o/oauth2/auth",
+                        params={**base, **params}, allow_redirects=False, timeout=10)
+
+
+def test_the_consent_page_redirects_to_the_loopback_server_with_a_code(sandbox, settings):
+    answer = consent(sandbox)
+    assert answer.status_code == 302
+    location = urlsplit(answer.headers["Location"])
+    assert (location.scheme, location.netloc, location.path) == ("http", "localhost:8085", "/")
+    sent = parse_qs(location.query)
+    assert sent["state"] == ["st4te"] and sent["scope"] == ["s1 s2"]
+    assert sent["code"][0].startswith("sandbox-code-")
+    settings["deny"] = True
+    denied = parse_qs(urlsplit(consent(sandbox).headers["Location"]).query)
+    assert denied == {"error": ["access_denied"], "state": ["st4te"]}
+    assert consent(sandbox, redirect_uri="https://evil.example/").status_code == 400
+    assert consent(sandbox, response_type="token").status_code == 400

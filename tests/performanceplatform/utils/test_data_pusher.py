@@ -67,3 +67,9 @@ def test_bad_options_are_refused_before_anything_is_written(sandbox, options, ke
     with pytest.raises(ConfigError, match=key):
         Pusher(config(sandbox), options).push([rec(1)])
     assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r0"]
+
+
+def test_chunk_size_zero_is_one_post_as_in_the_original(sandbox):
+    Pusher(config(sandbox), {"chunk-size": 0}).push([rec(i) for i in range(150)])
+    assert len([r for r in served(sandbox, "backdrop") if r["method"] == "POST"]) == 1
+    assert len(stored(sandbox, "g", "t")) == 150

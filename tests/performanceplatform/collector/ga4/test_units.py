@@ -85,7 +85,7 @@ def test_query_shorthands():
 def test_query_problems_are_all_found():
     problems = Problems("q")
     parse_report_query({"id": "ga:1", "metrics": ["rt:activeUsers"], "limit": 0,
-                        "keepEmptyRows": "yes"}, {"chunk-size": 0, "colour": 1}, problems)
+                        "keepEmptyRows": "yes"}, {"chunk-size": -1, "colour": 1}, problems)
     keys = [key for key, _message in problems.found]
     assert keys == ["query.id", "options.colour", "options.chunk-size", "query.metrics",
                     "query.property", "query.limit", "query.keepEmptyRows"]

@@ -57,7 +57,7 @@ def test_not_exactly_one_link_is_a_source_error(page, found):
 def test_query_checks_report_every_problem():
     with pytest.raises(ConfigError) as caught:
         check_query({"csv_url": "ftp://x/y.csv", "csv_file": "", "index_url": 3},
-                    {"chunk-size": 0})
+                    {"chunk-size": -1})
     message = str(caught.value)
     for key in ("query.csv_url", "query.csv_file", "query.index_url", "options.chunk-size"):
         assert key in message

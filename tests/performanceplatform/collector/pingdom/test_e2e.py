@@ -113,7 +113,7 @@ def test_a_call_failing_after_retries_is_one_line_and_nothing_is_written(sandbox
 
 
 def test_missing_credentials_and_query_keys_are_reported_together(sandbox, run_cli):
-    bad = query(options={"chunk-size": 0})
+    bad = query(options={"chunk-size": -1})
     bad["query"] = {}
     result = run_cli(bad, {"user": "u"}, *WINDOW)
     assert result.code == 1

@@ -27,6 +27,18 @@ def pem_bytes() -> bytes:
                                 serialization.NoEncryption())
 
 
+def public_pem() -> bytes:
+    return _key().public_key().public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+@functools.lru_cache(maxsize=1)
+def other_public_pem() -> bytes:
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return other.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 def p12_bytes() -> bytes:
     return pkcs12.serialize_key_and_certificates(
         b"privatekey", _key(), None, None,

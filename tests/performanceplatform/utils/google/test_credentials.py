@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
+from google.auth import jwt
 
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import ConfigError, SourceError
@@ -86,10 +89,55 @@ def test_refused_refresh_names_the_storage_file(google, tmp_path, monkeypatch):
     assert keys.REFRESH_TOKEN not in message and keys.CLIENT_SECRET not in message
 
 
-def test_token_endpoint_down_is_a_source_error(google, tmp_path):
+def test_token_endpoint_down_is_a_source_error(google, tmp_path, caplog):
+    """Retried by our policy only (scaled to nothing in the tests, and logged), never by
+    google-auth's own loop, which slept for real and asked 3 times per attempt."""
     inject(google, service="google_oauth", status=503, count=20)
-    with pytest.raises(SourceError, match="token endpoint"):
+    started = time.monotonic()
+    with pytest.raises(SourceError) as caught:
         report(authorized_session(keys.write_storage_credentials(tmp_path)))
+    assert time.monotonic() - started < 1.5
+    assert [r["status"] for r in served(google, "google_oauth")] == [503] * 5
+    assert "token endpoint https://accounts.google.com/o/oauth2/token answered HTTP 503 " \
+           "after 5 attempts" in str(caught.value)
+    retries = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    assert len(retries) == 4 and "token POST" in retries[0]
+
+
+def test_a_retryable_token_error_is_retried_by_our_policy(google, tmp_path):
+    busy = json.dumps({"error": "temporarily_unavailable"})
+    inject(google, service="google_oauth", status=400, body=busy, count=2)
+    inject(google, service="google_oauth", status=429, count=1)
+    assert report(authorized_session(keys.write_storage_credentials(tmp_path))) == 200
+    assert [r["status"] for r in served(google, "google_oauth")] == [400, 400, 429, 200]
+
+
+@pytest.mark.parametrize("body, shown", [
+    (json.dumps({"error": "invalid_grant", "error_description": "Bad Request"}),
+     ": invalid_grant: Bad Request; "),
+    (json.dumps({"error": "invalid_client"}), ": invalid_client; "),
+    (json.dumps({"status": "refused", "detail": "no"}), ': {"status": "refused", "detail": '
+                                                        '"no"}; '),
+    ("<html>\n<body>Forbidden\n</body></html>", ": <html> <body>Forbidden </body></html>; "),
+])
+def test_a_refusal_is_one_line_with_google_s_words(google, tmp_path, body, shown):
+    inject(google, service="google_oauth", status=400, body=body, count=1)
+    with pytest.raises(ConfigError) as caught:
+        report(authorized_session(keys.write_storage_credentials(tmp_path)))
+    message = str(caught.value)
+    assert shown in message and "\n" not in message
+    assert message.endswith("run tools/generate-ga-credentials.py again")
+
+
+def test_a_refused_service_account_is_not_sent_to_the_user_credentials_tool(google, tmp_path):
+    refused = json.dumps({"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
+    inject(google, service="google_oauth", status=400, body=refused, count=1)
+    with pytest.raises(ConfigError) as caught:
+        report(authorized_session(keys.write_service_account_credentials(tmp_path, "p12")))
+    message = str(caught.value)
+    assert "refused to refresh the service account " + keys.ACCOUNT in message
+    assert ": invalid_grant: Invalid JWT Signature.; check that the service account" in message
+    assert "generate-ga-credentials" not in message
 
 
 def google_settings(sandbox) -> dict:
@@ -110,14 +158,21 @@ def test_service_account_keys(google, tmp_path, kind):
 
 
 def test_service_account_jwt_claims_match_the_original(google, tmp_path, monkeypatch):
+    """iat/exp follow the real time even when the clock is frozen to re-run a missed slot."""
     monkeypatch.setenv("PP_COLLECTOR_NOW", "2018-08-13T09:30:00Z")
     creds = keys.write_service_account_credentials(tmp_path, "pem")
+    before = int(time.time())
     assert report(authorized_session(creds)) == 200
+    after = int(time.time())
     claims = issued(google)[0]["claims"]
+    assert before <= claims["iat"] <= after
     assert claims == {"iss": keys.ACCOUNT, "scope": ANALYTICS_SCOPE,
                       "aud": "https://accounts.google.com/o/oauth2/token",
-                      "iat": 1534152600, "exp": 1534156200}
+                      "iat": claims["iat"], "exp": claims["iat"] + 3600}
     assert served(google, "google_oauth")[0]["path"] == "/accounts.google.com/o/oauth2/token"
+    kept = json.loads((tmp_path / "sa-storage.db").read_text())
+    expiry = dt.datetime.strptime(kept["token_expiry"], "%Y-%m-%dT%H:%M:%SZ")
+    assert abs(expiry.replace(tzinfo=dt.timezone.utc).timestamp() - (before + 3600)) < 60
 
 
 def test_service_account_token_is_reused_from_storage(google, tmp_path):
@@ -207,13 +262,19 @@ def test_api_root():
         api_root({"API_ROOT": "ftp://x"}, default)
 
 
-def test_jwt_is_signed_with_rs256(google, tmp_path):
-    creds = load_credentials(keys.write_service_account_credentials(tmp_path, "p12"))
+@pytest.mark.parametrize("kind", ["pem", "p12", "json"])
+def test_jwt_is_signed_with_rs256_by_the_key(tmp_path, kind):
+    creds = load_credentials(keys.write_service_account_credentials(tmp_path, kind))
     assertion = creds._make_authorization_grant_assertion()
-    header = assertion.split(b".")[0] if isinstance(assertion, bytes) else \
-        assertion.encode().split(b".")[0]
+    assertion = assertion if isinstance(assertion, bytes) else assertion.encode()
+    header = assertion.split(b".")[0]
     decoded = json.loads(base64.urlsafe_b64decode(header + b"=" * (-len(header) % 4)))
     assert decoded["alg"] == "RS256"
+    claims = jwt.decode(assertion, certs=keys.public_pem(), audience=creds._token_uri)
+    assert claims["iss"] == keys.ACCOUNT
+    assert abs(claims["iat"] - time.time()) < 60
+    with pytest.raises(ValueError):  # signed by that key, not any other
+        jwt.decode(assertion, certs=keys.other_public_pem(), audience=creds._token_uri)
 
 
 def test_secrets_of_the_files_are_not_in_errors(google, tmp_path, monkeypatch):

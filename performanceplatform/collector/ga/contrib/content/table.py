@@ -26,11 +26,13 @@ def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: di
     from performanceplatform.utils.data_pusher import Pusher
 
     from ...client import CoreReportingClient
-    from ...query import parse_core_query
+    from ...query import check_core_config, parse_core_query
     from ...records import periods_for, query_documents_for
 
+    # every problem of the query, the options and the filter sets, before any request
+    check_core_config(query, options, extra=filterset_problems(query, options))
     runs = department_runs(query, options)
-    for run_query, _ in runs:  # every query problem before any request
+    for run_query, _ in runs:
         _, frequency = parse_core_query(run_query)
     periods_for(start_at, end_at, frequency)
     client = CoreReportingClient.from_credentials(credentials)
@@ -44,22 +46,34 @@ def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: di
 def department_runs(query: Mapping[str, Any], options: Mapping[str, Any]
                     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """``(query, options)`` of each filter set: its filters and its ``department``."""
-    filtersets = options.get("filtersets")
-    if not filtersets or not isinstance(filtersets, list):
-        raise ConfigError("`filtersets` must be specified (a list of lists of filters)",
-                          key="options.filtersets")
-    original = query.get("filters", [])
-    if not isinstance(original, list):
-        raise ConfigError(f"expected a list of filters, got {original!r:.40}",
-                          key="query.filters")
-    problems = [problem for index, filterset in enumerate(filtersets)
-                for problem in _filterset_problems(index, filterset)]
+    problems = filterset_problems(query, options)
     if problems:
-        raise ConfigError("; ".join(problems), key="options.filtersets")
+        raise ConfigError("; ".join(problems))
     from performanceplatform.utils.plugins import DepartmentTable
 
     departments = DepartmentTable.for_options(options)
-    return [_run(query, options, original, filterset, departments) for filterset in filtersets]
+    original = query.get("filters", [])
+    return [_run(query, options, original, filterset, departments)
+            for filterset in options["filtersets"]]
+
+
+def filterset_problems(query: Any, options: Any) -> list[str]:
+    """What is wrong with ``options.filtersets`` and ``query.filters`` (none if all is well)."""
+    if not isinstance(options, Mapping) or not isinstance(query, Mapping):
+        return []  # reported by the query and options checks
+    filtersets = options.get("filtersets")
+    if not filtersets or not isinstance(filtersets, list):
+        return ["key 'options.filtersets': `filtersets` must be specified (a list of lists of "
+                "filters)"]
+    problems = []
+    original = query.get("filters", [])
+    if not isinstance(original, list):
+        problems.append(f"key 'query.filters': expected a list of filters, got "
+                        f"{original!r:.40}")
+    problems += [f"key 'options.filtersets': {problem}"
+                 for index, filterset in enumerate(filtersets)
+                 for problem in _filterset_problems(index, filterset)]
+    return problems
 
 
 def _run(query: Mapping[str, Any], options: Mapping[str, Any], original: list[str],
