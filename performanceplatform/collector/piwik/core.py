@@ -7,6 +7,7 @@ from typing import Any
 
 from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
 from performanceplatform.utils.checks import Problems, raise_all, where_of
+from performanceplatform.utils.options import check_record_options
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +28,7 @@ def validate(credentials: Any, query: Any, options: Any) -> None:
     arguments = query.get("api_method_arguments")
     if "api_method_arguments" in query and not isinstance(arguments, dict):
         problems.add("query.api_method_arguments", "expected an object")
-    mappings = options.get("mappings")
-    if "mappings" in options and not isinstance(mappings, dict):
-        problems.add("options.mappings", "expected an object")
-    problems.chunk_size(options)
+    check_record_options(problems, options)
     raise_all(secrets, problems)
 
 

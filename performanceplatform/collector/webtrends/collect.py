@@ -13,7 +13,7 @@ from typing import Any
 from performanceplatform.collector.webtrends.client import Period, WebtrendsClient
 from performanceplatform.collector.webtrends.records import Row, ShapeError, build_records
 from performanceplatform.utils.checks import Problems, where_of
-from performanceplatform.utils.errors import ConfigError, SourceError
+from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.http import redact_url
 
 Parse = Callable[[Any], Iterator[Row]]
@@ -29,20 +29,6 @@ def check_credentials(credentials: Any, url_key: str, problems: Problems | None 
     for key in ("user", "password", url_key):
         problems.text(credentials, key)
     return problems
-
-
-def raise_problems(*sets: Problems) -> None:
-    """One ``ConfigError`` listing the problems of every config, each under its file."""
-    found = [s for s in sets if s.found]
-    if not found:
-        return
-    if len(found) == 1:
-        found[0].raise_if_any()
-    parts = []
-    for problems in found:
-        keys = "; ".join(f"key '{key}': {message}" for key, message in problems.found)
-        parts.append(f"{problems.where}: {keys}")
-    raise ConfigError("; ".join(parts))
 
 
 def is_v3(credentials: Mapping[str, Any]) -> bool:

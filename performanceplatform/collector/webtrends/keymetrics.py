@@ -13,11 +13,15 @@ from performanceplatform.collector.webtrends.collect import (
     is_v3,
 )
 from performanceplatform.collector.webtrends.records import keymetrics_v2, keymetrics_v3
+from performanceplatform.utils.checks import Problems, raise_all, where_of
+from performanceplatform.utils.options import check_record_options
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
     """Collect Webtrends key metrics into the data set (the query is not used)."""
-    check_credentials(credentials, "keymetrics_url").raise_if_any()
+    settings = Problems(where_of(query, "query file"))
+    check_record_options(settings, options or {})
+    raise_all(check_credentials(credentials, "keymetrics_url"), settings)
     parse = keymetrics_v3 if is_v3(credentials) else keymetrics_v2
     collect_parse_and_push(
         credentials, credentials["keymetrics_url"], keymetrics_periods(start_at, end_at),

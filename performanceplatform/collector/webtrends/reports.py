@@ -13,10 +13,10 @@ from performanceplatform.collector.webtrends.collect import (
     check_credentials,
     collect_parse_and_push,
     is_v3,
-    raise_problems,
 )
 from performanceplatform.collector.webtrends.records import reports_v2, reports_v3
-from performanceplatform.utils.checks import Problems, where_of
+from performanceplatform.utils.checks import Problems, raise_all, where_of
+from performanceplatform.utils.options import check_record_options
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
@@ -25,7 +25,8 @@ def main(credentials, data_set_config, query, options, start_at, end_at):
     settings = Problems(where_of(query, "query file"))
     settings.text(query, "report_id", "query.report_id")
     settings.text(options, "row_type_name", "options.row_type_name")
-    raise_problems(check_credentials(credentials, "reports_url"), settings)
+    check_record_options(settings, options)
+    raise_all(check_credentials(credentials, "reports_url"), settings)
     parse = reports_v3 if is_v3(credentials) else reports_v2
     url = str(credentials["reports_url"]) + str(query["report_id"])
     collect_parse_and_push(

@@ -164,3 +164,18 @@ def test_without_dates_keymetrics_asks_for_the_last_hour(run_cli, sandbox, monke
     assert dict(request["query"])["start_period"] == "current_hour-1"
     records = stored(sandbox, "webtrends-test", "site-use")
     assert [r["humanId"] for r in records] in ([], ["site-use2018-08-13 08:00:00+00:00"])
+
+
+@pytest.mark.parametrize("entrypoint,report_id", [("webtrends.keymetrics", None),
+                                                  ("webtrends.reports", "rep1")])
+def test_bad_record_options_are_refused_before_any_request(run_cli, sandbox, entrypoint,
+                                                           report_id):
+    options = {"row_type_name": "browser", "mappings": ["Visits"], "chunk-size": "50",
+               "empty-data-set": True, "plugins": ["eval('boom')"]}
+    result = run_cli(query(entrypoint, "bad-options", options, report_id), CREDENTIALS_V3,
+                     "-s", "2018-08-10", "-e", "2018-08-11")
+    assert result.code == 1
+    [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("pp-collector:")]
+    for key in ("options.mappings", "options.chunk-size", "options.plugins"):
+        assert key in line
+    assert served(sandbox, "webtrends") == [] and served(sandbox, "backdrop") == []
