@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import GoogleRetryPolicy, error_body, error_reason
+from performanceplatform.utils.google.retry import GoogleRetryPolicy, raise_for_google_error
 from performanceplatform.utils.http import redact_url, send
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class DataApi:
             raise SourceError(f"ga4: could not reach {redact_url(url)}: {type(exc).__name__}",
                               url=redact_url(url))
         if not response.ok:
-            raise _google_error(response, url)
+            raise_for_google_error(response, "ga4", url, method="POST")
         try:
             answer = response.json()
         except ValueError:
@@ -125,21 +125,3 @@ def report_notes(answer: Mapping[str, Any], describe: str) -> None:
     for sample in meta.get("samplingMetadatas") or []:
         log.warning("ga4 %s: the answer is sampled (%s of %s events read)", describe,
                     sample.get("samplesReadCount"), sample.get("samplingSpaceSize"))
-
-
-def _google_error(response: requests.Response, url: str) -> SourceError:
-    error = error_body(response)
-    reason = error_reason(response)
-    message = error.get("message") if isinstance(error.get("message"), str) else None
-    if not error:
-        message = " ".join(response.text[:200].split()) or response.reason
-    text = f"ga4: POST {redact_url(url)} failed with HTTP {response.status_code}"
-    if reason:
-        text += f", {reason}"
-    if message:
-        text += f": {message}"
-    if response.status_code == 401:
-        text += " - the credentials were refused"
-    elif response.status_code == 429:
-        text += " - the property's quota is spent; run again later"
-    return SourceError(text, url=redact_url(url), status=response.status_code)

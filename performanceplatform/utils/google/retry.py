@@ -89,7 +89,7 @@ class GoogleRetryPolicy(RetryPolicy):
 
 
 def raise_for_google_error(response: requests.Response, source: str, url: str,
-                           help_url: str | None = None) -> None:
+                           help_url: str | None = None, method: str = "GET") -> None:
     """Raise one clear ``SourceError`` line if ``response`` is not a 2xx answer."""
     if response.ok:
         return
@@ -98,7 +98,7 @@ def raise_for_google_error(response: requests.Response, source: str, url: str,
     message = error.get("message") if isinstance(error.get("message"), str) else None
     if not error:
         message = " ".join(response.text[:200].split()) or response.reason
-    text = f"{source}: GET {redact_url(url)} failed with HTTP {response.status_code}"
+    text = f"{source}: {method} {redact_url(url)} failed with HTTP {response.status_code}"
     if reason:
         text += f", reason {reason}"
     if message:
@@ -116,6 +116,8 @@ def _advice(status: int, reason: str | None) -> str:
         return " - still rate limited after retrying; run again later"
     if status == 403:
         return " - the account may lack access to this view, or a daily quota is spent"
+    if status == 429:
+        return " - the quota is spent; run again later"
     return ""
 
 
