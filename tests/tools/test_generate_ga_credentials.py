@@ -184,15 +184,21 @@ def test_the_real_consent_flow_writes_credentials_the_collector_refreshes(
     assert sandbox.service("google_oauth").issued[1]["subject"] == storage["refresh_token"]
 
 
-def test_a_denied_consent_is_one_line(tool, tmp_path, sandbox, capsys, flow_env,
-                                      service_settings):
-    service_settings("google_oauth")["deny"] = True
+def consent_and_finish(tool, tmp_path, sandbox, capsys) -> ToolRun:
+    """Run the tool, visit its consent page as the user would, and wait for it to end."""
     secret = tmp_path / "client_secret.json"
     secret.write_text(json.dumps(sandbox_client_secrets(sandbox)))
     run = ToolRun(tool, [str(secret), "--creds-dir", str(tmp_path / "creds"), "--no-browser",
                          "--timeout", "20"])
     requests.get(run.consent_url(capsys), timeout=10)
     run.finish()
+    return run
+
+
+def test_a_denied_consent_is_one_line(tool, tmp_path, sandbox, capsys, flow_env,
+                                      service_settings):
+    service_settings("google_oauth")["deny"] = True
+    run = consent_and_finish(tool, tmp_path, sandbox, capsys)
     assert isinstance(run.error, SystemExit)
     assert str(run.error.code) == ("generate-ga-credentials: Google refused the authorization: "
                                    "access_denied")
@@ -202,12 +208,7 @@ def test_a_denied_consent_is_one_line(tool, tmp_path, sandbox, capsys, flow_env,
 def test_a_refused_code_is_one_line(tool, tmp_path, sandbox, capsys, flow_env,
                                     service_settings):
     service_settings("google_oauth")["refuse"] = True
-    secret = tmp_path / "client_secret.json"
-    secret.write_text(json.dumps(sandbox_client_secrets(sandbox)))
-    run = ToolRun(tool, [str(secret), "--creds-dir", str(tmp_path / "creds"), "--no-browser",
-                         "--timeout", "20"])
-    requests.get(run.consent_url(capsys), timeout=10)
-    run.finish()
+    run = consent_and_finish(tool, tmp_path, sandbox, capsys)
     assert isinstance(run.error, SystemExit)
     message = str(run.error.code)
     assert message.startswith("generate-ga-credentials: Google refused the authorization: "
