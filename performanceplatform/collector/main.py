@@ -147,8 +147,7 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
         early_log.mark_logged(exc)
         raise
     finally:
-        if not getattr(args, "console_logging", False):
-            _remove_handlers(handlers)
+        _remove_handlers(handlers)
 
 
 def _log_failure(exc: BaseException) -> None:
