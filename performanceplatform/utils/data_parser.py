@@ -71,14 +71,7 @@ class DataParser:
 
     def get_data(self, special_fields: Sequence[Mapping] | None = None) -> list[Document]:
         """All records, after the plugins (if any)."""
-        documents = build_document_set(
-            self.data,
-            self.data_type,
-            self.mappings,
-            special_fields,
-            self.id_mapping,
-            additionalFields=self.additional_fields,
-        )
+        documents = list(self._documents(special_fields))
         if self.plugins:
             from performanceplatform.utils.plugins import run_plugins
 
@@ -91,14 +84,11 @@ class DataParser:
         if self.plugins:
             yield from self.get_data(special_fields)
             return
-        yield from iter_documents(
-            self.data,
-            self.data_type,
-            self.mappings,
-            special_fields,
-            self.id_mapping,
-            additionalFields=self.additional_fields,
-        )
+        yield from self._documents(special_fields)
+
+    def _documents(self, special_fields: Iterable[Mapping] | None) -> Iterator[Document]:
+        return iter_documents(self.data, self.data_type, self.mappings, special_fields,
+                              self.id_mapping, additionalFields=self.additional_fields)
 
 
 def build_document_set(
