@@ -430,7 +430,9 @@ class CliResult:
 def cli_env(scenario: Scenario, port: int, work: Path) -> dict[str, str]:
     """The environment of the run: frozen clock, built-in URLs sent to the server, no waits."""
     env = dict(os.environ)
-    for name in ("DISABLE_COLLECTORS", "PP_COLLECTOR_TIMEOUT"):
+    # PP_COLLECTOR_DEPARTMENTS too: the runs use the department table the package ships,
+    # as the original used the one it had built in
+    for name in ("DISABLE_COLLECTORS", "PP_COLLECTOR_TIMEOUT", "PP_COLLECTOR_DEPARTMENTS"):
         env.pop(name, None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
@@ -439,8 +441,6 @@ def cli_env(scenario: Scenario, port: int, work: Path) -> dict[str, str]:
         "PP_COLLECTOR_SANDBOX_URL": f"http://127.0.0.1:{port}",
         "PP_COLLECTOR_BACKOFF_SCALE": "0",
         "TZ": "UTC",
-        # the original had a department table built in; the runs get the codes they use
-        "PP_COLLECTOR_DEPARTMENTS": str(REPO_ROOT / "tests" / "fixtures" / "departments.json"),
         # the recordings are the original's GETs with token_auth in the URL; pp-collector
         # sends it in a POST body unless told otherwise (see collector/piwik/README.rst)
         "PP_COLLECTOR_PIWIK_TOKEN_IN_URL": "1",
