@@ -483,3 +483,31 @@ def test_golden_time_span_mapped_to_period_in_id_mapping():
 def test_plugins_must_be_a_list():
     with pytest.raises(ConfigError, match="options.plugins"):
         DataParser([], {"plugins": "ComputeIdFrom('a')"}, "t")
+
+
+# --- empty values (checked against Python 2.7 running the original's id code) ------------
+
+
+@pytest.mark.parametrize(("dimensions", "human_id", "_id"), [
+    ({"browser": "", "browserVersion": "61.0", "operatingSystem": ""},
+     "empty_20180716000000_week_61.0__", "ZW1wdHlfMjAxODA3MTYwMDAwMDBfd2Vla182MS4wX18="),
+    ({"eventCategory": "feedback", "eventLabel": ""},
+     "empty_20180716000000_week__feedback", "ZW1wdHlfMjAxODA3MTYwMDAwMDBfd2Vla19fZmVlZGJhY2s="),
+])
+def test_empty_dimension_values_keep_their_place_in_default_ids(dimensions, human_id, _id):
+    doc = build_document({"start_date": JULY_16, "dimensions": dimensions}, "empty",
+                         {"timeSpan": "week"})
+    assert (doc["humanId"], doc["_id"]) == (human_id, _id)
+
+
+def test_an_empty_value_is_split_by_name_n_mappings():
+    # the original skipped only None: "" splits into [""], so part 0 is "" and part 1 absent
+    options = {"mappings": {"eventLabel_0": "first", "eventLabel_1": "second"},
+               "idMapping": ["eventCategory", "first"]}
+    row = item({"eventCategory": "feedback", "eventLabel": ""}, start=JULY_16)
+    doc = DataParser([row], options, "name-n").get_data([{"timeSpan": "week"}])[0]
+    assert doc["first"] == "" and "second" not in doc
+    assert doc["eventLabel"] == ""
+    assert doc["humanId"] == "feedback"
+    none = item({"eventCategory": "feedback", "eventLabel": None}, start=JULY_16)
+    assert "first" not in DataParser([none], options, "name-n").get_data([{}])[0]
