@@ -25,10 +25,10 @@ follows:
 - Row limit: a report answers at most ``filter_limit`` rows per period, 100 when the
   request has no ``filter_limit`` and all of them with ``filter_limit=-1``; ``filter_offset``
   skips rows (reporting-api reference: ``filter_limit``, ``-1`` for all; Matomo's config
-  ``API_datatable_default_limit = 100``; the Piwik 3 release notes, "Default filter_limit
-  now applies to all HTTP API methods (#8458)"). ``rows`` sets how many rows a report
-  really has: a number, or an object by ``idSite`` (``{"7": 250}`` makes site 7 a large
-  site); default 4.
+  ``API_datatable_default_limit = 100``; "Default filter_limit now applies to all HTTP API
+  methods (#8458)" in matomo.org/blog/2016/10/piwik-3-development-update-4-important-notes-
+  breaking-changes). ``rows`` sets how many rows a report really has: a number, or an
+  object by ``idSite`` (``{"7": 250}`` makes site 7 a large site); default 4.
 - ``Live.getCounters`` (``lastMinutes`` 1 to 2880): ``[{"visits", "actions", "visitors",
   "visitsConverted"}]`` as strings (Matomo's ``plugins/Live/API.php``: "lastMinutes only
   accepts values between 1 and 2880").

@@ -72,7 +72,7 @@ def request_params(query: dict[str, Any], start_at, end_at) -> dict[str, Any]:
         "format": "json",
         "period": PERIODS[query.get("frequency", DEFAULT_FREQUENCY)],
         "date": date_param(start_at, end_at),
-        "filter_limit": str(query.get("filter_limit", ALL_ROWS)),
+        "filter_limit": str(query.get("filter_limit", ALL_ROWS)).strip(),
     }
     params.update(query.get("api_method_arguments") or {})
     return params
