@@ -2,10 +2,12 @@
 
 Endpoints: ``GET checks`` and ``GET summary.performance/<checkid>`` (``from``, ``to`` as Unix
 seconds, integer or float text; ``resolution`` hour/day/week; ``includeuptime``). The hours
-returned are those starting in ``[from, to)``, with response times and uptime drawn from a
-generator seeded by the check id and the hour, so a request always gets the same answer.
+returned are those starting in ``[from, to)`` (as the original's recorded runs show: 54
+hours for a 54-hour window), with response times and uptime drawn from a generator seeded
+by the check id and the hour, so a request always gets the same answer.
 
-Authentication:
+Authentication (3.1: "Authentication" and "Basic Auth" of the 3.1 documentation; 2.0: the
+archived 2.0 API page, e-mail/password Basic auth, ``App-Key``, ``Account-Email``):
 
 - 2.0: HTTP Basic (``user``/``password``) and an ``App-Key`` header; ``Account-Email`` is
   optional. Without settings any user, password and app key are accepted, except the

@@ -39,8 +39,9 @@ def main(credentials, data_set_config, query, options, start_at, end_at) -> None
     hours = client.window_hours(check["id"], start, end)
     gaps = Gaps()
     records = list(to_records(hours, query["name"], gaps))
-    if gaps.summary():
-        log.warning(gaps.summary())
+    note = gaps.summary()
+    if note:
+        log.warning("%s", note)
     log.info("pingdom: %d hourly records", len(records))
     chunk_size = options.get("chunk-size", DEFAULT_CHUNK_SIZE)
     DataSet.from_config(data_set_config).post(records, chunk_size=chunk_size)
