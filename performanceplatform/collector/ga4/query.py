@@ -45,7 +45,7 @@ class ReportQuery:
     max_results: int | None = None
     frequency: str = DEFAULT_FREQUENCY
     keep_empty_rows: bool = False
-    return_quota: bool = False
+    return_quota: bool = True
 
     @property
     def time_span(self) -> str:
@@ -131,11 +131,11 @@ def order_bys(problems: Problems, query: Mapping[str, Any], metrics: list[str]
     return found
 
 
-def flag(problems: Problems, query: Mapping[str, Any], key: str) -> bool:
-    value = query.get(key, False)
+def flag(problems: Problems, query: Mapping[str, Any], key: str, default: bool = False) -> bool:
+    value = query.get(key, default)
     if not isinstance(value, bool):
         problems.add(f"query.{key}", f"expected true or false, got {value!r:.40}")
-        return False
+        return default
     return value
 
 
@@ -184,5 +184,5 @@ def parse_report_query(query: Any, options: Any, problems: Problems) -> ReportQu
         max_results=whole_number(problems, query, "maxResults", 0) or None,
         frequency=frequency,
         keep_empty_rows=flag(problems, query, "keepEmptyRows"),
-        return_quota=flag(problems, query, "returnPropertyQuota"),
+        return_quota=flag(problems, query, "returnPropertyQuota", default=True),
     )

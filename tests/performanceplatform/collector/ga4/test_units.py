@@ -91,7 +91,13 @@ def test_query_problems_are_all_found():
                     "query.property", "query.limit", "query.keepEmptyRows"]
 
 
-def test_visitors_sums_the_first_metric():
+def test_visitors_is_the_total_not_a_sum():
     assert visitors({}) == 0
-    assert visitors({"rows": [row([], ["12"])]}) == 12
-    assert visitors({"rows": [row(["a"], ["2", "9"]), row(["b"], ["3", "9"])]}) == 5
+    rows = [row(["a"], ["2", "9"]), row(["b"], ["3", "9"])]
+    assert visitors({"rows": rows, "totals": [row(["RESERVED_TOTAL"], ["4", "9"])]}) == 4
+    with pytest.raises(SourceError, match="no totals"):
+        visitors({"rows": rows})
+    two = {"dimensionHeaders": [{"name": "city"}, {"name": "dateRange"}], "rows": rows,
+           "totals": [row(["RESERVED_TOTAL", "late"], ["1"]),
+                      row(["RESERVED_TOTAL", "date_range_0"], ["7"])]}
+    assert visitors(two, [{"startMinutesAgo": 29}, {"name": "late"}]) == 7
