@@ -16,6 +16,8 @@ DEFAULT_FREQUENCY = "weekly"
 DEFAULT_PAGE_SIZE = 10000
 MAX_PAGE_SIZE = 250000
 PROPERTY = re.compile(r"^(?:properties/)?(\d+)$")
+# "Requests are allowed up to 9 dimensions" / "up to 10 metrics" (Dimension, Metric reference)
+MOST = {"dimensions": 9, "metrics": 10}
 # v3 keys that mean something else (or nothing) in GA4, and what to use instead.
 V3_KEYS = {
     "id": "use 'property' (the GA4 property id)",
@@ -88,6 +90,9 @@ def names(problems: Problems, query: Mapping[str, Any], key: str, required: bool
                                      "prefix (see MIGRATION.rst)")
     if required and not found:
         problems.add(f"query.{key}", "at least one is needed")
+    if key in MOST and len(found) > MOST[key]:
+        problems.add(f"query.{key}", f"the Data API takes at most {MOST[key]} {key} in a "
+                                     f"request, not {len(found)}")
     return found
 
 
