@@ -69,7 +69,7 @@ from performanceplatform.utils.http import (
     redact_url,
     send,
 )
-from performanceplatform.utils.redact import register_secrets
+from performanceplatform.utils.redact import register_secrets, secret_values
 
 log = logging.getLogger(__name__)
 
@@ -324,7 +324,13 @@ class _Source:
         return beside if beside.exists() else path
 
     def read_json(self, key: str, what: str) -> dict[str, Any]:
-        return read_json_file(self.path(key), what, self.where, key)
+        """The JSON object in the file named by ``key``, or given inline as JSON text; a
+        value that is no file name is never quoted in a message."""
+        value = self.string(key)
+        if value.lstrip().startswith("{"):
+            return _inline_json(value, self.where, key)
+        shown = None if _printable_path(value) else f"{what} named by {key}"
+        return read_json_file(self.path(key), what, self.where, key, shown)
 
     def token_uri(self, *found: Any, default: str = GOOGLE_TOKEN_URI) -> str:
         configured = self.config.get("TOKEN_URI")
@@ -334,20 +340,35 @@ class _Source:
         return default
 
 
-def read_json_file(path: Path, what: str, where: str | None, key: str | None) -> dict[str, Any]:
-    """A JSON object from ``path``, or a ``ConfigError`` naming the file and the problem."""
+def read_json_file(path: Path, what: str, where: str | None, key: str | None,
+                   shown: str | None = None) -> dict[str, Any]:
+    """A JSON object from ``path``, or a ``ConfigError`` naming the file (as ``shown``, else
+    ``<what> <path>``) and the problem."""
+    name = shown or f"{what} {path}"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{what} {path} does not exist", where=where, key=key)
+        raise ConfigError(f"{name} does not exist", where=where, key=key)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {what} {path}: {_reason(exc)}", where=where, key=key)
+        raise ConfigError(f"cannot read {name}: {_reason(exc)}", where=where, key=key)
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ConfigError(f"{what} {path} is not valid JSON: {exc}", where=where, key=key)
+        raise ConfigError(f"{name} is not valid JSON: {exc}", where=where, key=key)
     if not isinstance(data, dict):
-        raise ConfigError(f"{what} {path} must hold a JSON object", where=where, key=key)
+        raise ConfigError(f"{name} must hold a JSON object", where=where, key=key)
+    return data
+
+
+def _inline_json(value: str, where: str | None, key: str) -> dict[str, Any]:
+    """A JSON object given as text in ``key``; its secret values are registered."""
+    try:
+        data = json.loads(value)
+    except ValueError as exc:
+        raise ConfigError(f"holds JSON text that is not valid ({exc})", where=where, key=key)
+    if not isinstance(data, dict):
+        raise ConfigError("holds JSON text that is not an object", where=where, key=key)
+    register_secrets([value, *secret_values(data)])
     return data
 
 

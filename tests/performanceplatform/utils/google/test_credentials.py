@@ -308,3 +308,26 @@ def test_secrets_of_the_files_are_not_in_errors(google, tmp_path, monkeypatch):
     text = str(caught.value)
     assert "service account" in text and str(Path(creds["PRIVATE_KEY"])) in text
     assert "PRIVATE KEY" not in text
+
+
+def test_inline_client_secrets_json_is_read_and_never_quoted(google, tmp_path):
+    creds = keys.write_storage_credentials(tmp_path)
+    creds["CLIENT_SECRETS"] = json.dumps(keys.client_secrets(), indent=2)
+    assert report(authorized_session(creds)) == 200
+    broken = dict(creds, CLIENT_SECRETS=creds["CLIENT_SECRETS"][:-3],
+                  path_to_json_file=str(tmp_path / "creds.json"))
+    with pytest.raises(ConfigError) as caught:
+        load_credentials(broken)
+    message = str(caught.value)
+    assert "CLIENT_SECRETS" in message and "not valid" in message
+    assert keys.CLIENT_SECRET not in message and "installed" not in message
+
+
+def test_a_value_that_is_no_file_name_is_not_quoted(tmp_path):
+    text = "not a path\nbut two lines of secret stuff"
+    creds = {"CLIENT_SECRETS": text, "STORAGE_PATH": str(tmp_path / "s.db"),
+             "path_to_json_file": str(tmp_path / "creds.json")}
+    with pytest.raises(ConfigError) as caught:
+        load_credentials(creds)
+    assert "the client secrets file named by CLIENT_SECRETS does not exist" in str(caught.value)
+    assert "secret stuff" not in str(caught.value)
