@@ -56,7 +56,8 @@ Settings in ``config.services["ga4"]``:
 ``not_set_rows``          true: the first row of each day (or range) has ``(not set)`` as its
                           first dimension that is not a date
 ``quota_limits``          ``{"tokensPerHour": 20, ...}``: lower limits than a standard
-                          property's (the count starts again at a reset)
+                          property's (one count for the whole simulator, every property;
+                          it starts again at a reset)
 """
 
 from __future__ import annotations
