@@ -25,7 +25,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import requests
 
@@ -60,18 +60,22 @@ def backoff_scale() -> float:
 
 
 def redact_url(url: str) -> str:
-    """The URL with passwords and secret query parameters replaced by ``***``."""
+    """The URL with its password and the values of secret query parameters (any letter case)
+    replaced by ``***``; the rest of the URL is left exactly as it was."""
     parts = urlsplit(url)
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode(
-            [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe="*:,"
-        )
+    query = "&".join(_redact_pair(pair) for pair in parts.query.split("&")) \
+        if parts.query else ""
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _redact_pair(pair: str) -> str:
+    name, sep, _ = pair.partition("=")
+    if sep and unquote_plus(name).lower() in SECRET_PARAMS:
+        return f"{name}=***"
+    return pair
 
 
 def resolve_url(url: str) -> str:

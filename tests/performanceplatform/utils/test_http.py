@@ -28,6 +28,13 @@ def test_redact_url_hides_secret_parameters_and_passwords():
     assert "token_auth=***" in shown and "module=API" in shown
 
 
+def test_redact_url_masks_secret_parameters_in_any_letter_case_and_keeps_the_rest():
+    shown = http.redact_url("https://h/p?next=%2Fa/b&Token_Auth=abc1&API_KEY=k1&Key=k2&x=1+2"
+                            "&keyword=kw&token_authx=t")
+    assert shown == ("https://h/p?next=%2Fa/b&Token_Auth=***&API_KEY=***&Key=***&x=1+2"
+                     "&keyword=kw&token_authx=t")
+
+
 def test_timeouts_come_from_the_environment(monkeypatch):
     monkeypatch.setenv(http.ENV_TIMEOUT, "3,7")
     assert http.make_session().timeout == (3.0, 7.0)
