@@ -206,15 +206,21 @@ class BaseClient:
             try:
                 self._request("POST", path, data=chunk)
             except SinkError as exc:
-                raise SinkError(
-                    f"{exc} (chunk {progress.chunks + 1} of {len(chunk)} records not written; "
-                    f"{progress.chunks} earlier chunks with {progress.records} records were "
-                    "written; later chunks were not sent)",
-                    url=exc.url, status=exc.status, written_records=progress.records,
-                    written_chunks=progress.chunks)
+                raise SinkError(f"{exc} ({progress.failed(len(chunk))})", url=exc.url,
+                                status=exc.status, written_records=progress.records,
+                                written_chunks=progress.chunks)
             progress.records += len(chunk)
             progress.chunks += 1
         return None
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 record``, ``2 records``, ``0 records``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _was(number: int) -> str:
+    return "was" if number == 1 else "were"
 
 
 class _Progress:
@@ -223,6 +229,17 @@ class _Progress:
     def __init__(self) -> None:
         self.records = 0
         self.chunks = 0
+
+    def failed(self, size: int) -> str:
+        """What a failed chunk of ``size`` records leaves: ``chunk 2 (1 record) not written;
+        1 earlier chunk with 2 records was written; later chunks were not sent``."""
+        if self.chunks:
+            earlier = (f"{counted(self.chunks, 'earlier chunk')} with "
+                       f"{counted(self.records, 'record')} {_was(self.chunks)} written")
+        else:
+            earlier = "nothing was written before it"
+        return (f"chunk {self.chunks + 1} ({counted(size, 'record')}) not written; {earlier}; "
+                "later chunks were not sent")
 
     def next_chunk(self, chunks: Iterator[list[Any]]) -> list[Any] | None:
         """The next chunk, or None at the end. When the records' source fails after some
@@ -233,7 +250,8 @@ class _Progress:
             return None
         except Exception as exc:
             if self.records:
-                written = (f"{self.records} records in {self.chunks} chunks were written "
+                written = (f"{counted(self.records, 'record')} in "
+                           f"{counted(self.chunks, 'chunk')} {_was(self.records)} written "
                            "before the failure; the rest were not")
                 log.error("%s", written)
                 if isinstance(exc, CollectorError) and exc.args:
