@@ -30,6 +30,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 import requests
 
 from performanceplatform.collector import __version__
+from performanceplatform.utils.redact import SECRET_PARAMS
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,6 @@ ENV_SANDBOX_URL = "PP_COLLECTOR_SANDBOX_URL"
 USER_AGENT = f"pp-collector/{__version__} (Performance Platform Client compatible)"
 DEFAULT_TIMEOUT = (10.0, 120.0)
 
-SECRET_PARAMS = frozenset(
-    {"token_auth", "token", "access_token", "refresh_token", "password", "api_key", "apikey",
-     "key", "client_secret", "app_key", "assertion"}
-)
 
 
 def timeout_from_env() -> tuple[float, float]:
