@@ -13,7 +13,8 @@ server adds what every service needs:
                                "delay": 0.5, "reset": false, "path": "/data/g/t"}``
                                (a list of such objects is accepted too). ``"redirect":
                                "https://elsewhere/x"`` answers a 3xx (302 unless ``status``
-                               says which) with that ``Location``. A field of the wrong
+                               says which) with that ``Location``; ``"body": ""`` is an
+                               empty body (no body: a JSON error). A field of the wrong
                                type, an unknown key or a body that is not JSON is answered
                                400 naming it, and nothing is queued
   ``GET  /_sandbox/requests``  every request served so far: method, path, query, headers,
@@ -31,6 +32,7 @@ import json
 import logging
 import random
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -308,6 +310,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (timed out, reset) is routine here; anything else is not."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            log.debug("sandbox: %s went away before the answer", client_address)
+            return
+        super().handle_error(request, client_address)
+
 
 def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -356,7 +365,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                     sandbox.record(entry)
                     self._reset_connection()
                     return
-                body = outcome.body or json.dumps(
+                body = outcome.body if outcome.body is not None else json.dumps(
                     {"status": "error", "message": f"injected fault {outcome.status}"})
                 outcome = Response(outcome.status or 503, body.encode("utf-8"),
                                    "application/json", dict(outcome.headers))

@@ -236,3 +236,29 @@ def test_a_source_failing_before_any_write_is_reported_as_it_is(sandbox):
 
     with pytest.raises(SourceError, match="^nothing fetched$"):
         data_set(sandbox).post(source(), chunk_size=2)
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_an_empty_answer_to_a_write_is_success_with_nothing_to_return(sandbox, status):
+    inject(sandbox, service="backdrop", status=status, body="")
+    assert data_set(sandbox).post(records(1)) is None
+    assert data_set(sandbox).post(records(1)) == {"status": "ok"}  # the real answer
+    assert len(served(sandbox, "backdrop")) == 2
+
+
+def test_a_write_answered_200_with_a_body_that_is_not_json_is_an_error(sandbox):
+    inject(sandbox, service="backdrop", status=200, body="<html>proxy</html>")
+    with pytest.raises(SinkError, match="HTTP 200 with a body that is not JSON"):
+        data_set(sandbox).post(records(1))
+
+
+@pytest.mark.parametrize("size,gzipped", [(2047, False), (2048, False), (2049, True)])
+def test_bodies_are_gzipped_above_2048_bytes_exactly(sandbox, size, gzipped):
+    record = dict(RECORD, pad="")
+    record["pad"] = "x" * (size - len(encode_json([record])))
+    assert len(encode_json([record])) == size
+    data_set(sandbox).post([record])
+    [request] = served(sandbox, "backdrop")
+    assert request["gzip"] is gzipped
+    assert (request["body_bytes"] == size) is not gzipped
+    assert stored(sandbox, "group", "type")[0]["pad"] == record["pad"]
