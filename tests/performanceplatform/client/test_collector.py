@@ -48,3 +48,13 @@ def test_an_empty_200_from_stagecraft_fails_the_run_naming_the_slug(sandbox, run
     result = run_cli(None, {}, "-l", "echo-slug")
     assert_one_line_failure(result, "stagecraft collector 'echo-slug'",
                             "Stagecraft's answer is not a JSON object")
+
+
+def test_an_http_stagecraft_url_redirected_to_https_names_stagecraft_url(sandbox):
+    https = sandbox.url.replace("http://", "https://") + "/collector/foo"
+    inject(sandbox, service="stagecraft", redirect=https, status=301)
+    with pytest.raises(SinkError) as failure:
+        CollectorAPI(sandbox.url, OMNISCIENT_TOKEN).get_collector("foo")
+    assert failure.value.status == 301
+    assert str(failure.value).endswith("put the https:// URL in stagecraft_url")
+    assert len(served(sandbox)) == 1
