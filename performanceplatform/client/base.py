@@ -145,7 +145,7 @@ class BaseClient:
         return self._result(method, url, response)
 
     def _result(self, method: str, url: str, response: requests.Response) -> Any:
-        if response.is_redirect or 300 <= response.status_code < 400:
+        if 300 <= response.status_code < 400:
             raise self._redirect_error(method, url, response)
         if not response.ok:
             text = " ".join(response.text.split())[:300]
@@ -162,9 +162,10 @@ class BaseClient:
                             status=response.status_code)
 
     def _redirect_error(self, method: str, url: str, response: requests.Response) -> SinkError:
-        """A 3xx is never followed: a redirected POST turns into a GET (301-303: nothing is
-        written, yet the answer is 200) or carries the records and the token elsewhere
-        (307/308), and a redirected Stagecraft read lands on a login page."""
+        """A 3xx is never followed. Clients may turn a redirected POST into a GET (RFC 9110
+        §15.4: 301 and 302 may, 303 does; requests does for all three), so nothing is written
+        yet the answer is 200; 307/308 carry the records and the token elsewhere; and a
+        redirected Stagecraft read lands on a login page."""
         shown = redact_url(url)
         location = response.headers.get("Location")
         target = redact_url(urljoin(url, location)) if location else "no Location"
