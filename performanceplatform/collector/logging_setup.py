@@ -24,7 +24,7 @@ from typing import Any
 from concurrent_log_handler import ConcurrentRotatingFileHandler
 from pythonjsonlogger.json import JsonFormatter
 
-from performanceplatform.utils.redact import RedactingFilter, redact
+from performanceplatform.utils.redact import RedactingFilter, redact, redact_value
 
 ENV_LOG_DIR = "PP_COLLECTOR_LOG_DIR"
 ENV_LOGLEVEL = "LOGLEVEL"
@@ -66,7 +66,7 @@ class LogstashFormatter(JsonFormatter):
 
     def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord,
                    message_dict: dict[str, Any]) -> None:
-        fields: dict[str, Any] = dict(self.fields)
+        fields: dict[str, Any] = redact_value(self.fields)
         for name in _RECORD_ATTRIBUTES:
             fields[name] = getattr(record, name, None)
         fields["args"] = [str(a) for a in record.args] if isinstance(record.args, tuple) else \

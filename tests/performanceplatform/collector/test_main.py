@@ -283,7 +283,7 @@ def test_a_failed_chunk_says_what_was_written(sandbox, run_cli):
     records = [dict(RECORD, _id=f"r{i}") for i in range(5)]
     records[3]["bad-key"] = 1
     result = run_cli(with_(QUERY, query={"records": records}, options={"chunk-size": 2}), {})
-    assert_one_line_failure(result, "chunk 2", "1 earlier chunks with 2 records were written")
+    assert_one_line_failure(result, "chunk 2", "1 earlier chunk with 2 records was written")
     assert len(stored(sandbox, "g", "t")) == 2
 
 
