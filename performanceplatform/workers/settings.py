@@ -10,6 +10,8 @@
 ``PP_COLLECTOR_VISIBILITY_TIMEOUT``  seconds before a run whose worker vanished is handed to
                                      another worker (Redis broker; default: time limit + 300)
 ``PP_COLLECTOR_TASK_RETRIES``        retries of a run that failed for a transient reason (3)
+``PP_COLLECTOR_LOCK_TTL``            seconds a collector's lock outlives a worker that vanished
+                                     mid-run (30; renewed every third of it while running)
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class WorkerSettings:
     time_limit: float
     visibility_timeout: float
     retries: int
+    lock_ttl: float = 30.0
 
     @classmethod
     def from_env(cls) -> WorkerSettings:
@@ -61,4 +64,5 @@ class WorkerSettings:
             time_limit=time_limit,
             visibility_timeout=_number("PP_COLLECTOR_VISIBILITY_TIMEOUT", time_limit + 300),
             retries=int(_number("PP_COLLECTOR_TASK_RETRIES", 3, allow_zero=True)),
+            lock_ttl=_number("PP_COLLECTOR_LOCK_TTL", 30),
         )

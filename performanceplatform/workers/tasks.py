@@ -31,7 +31,7 @@ from performanceplatform.utils.http import backoff_scale
 from performanceplatform.utils.redact import redact
 from performanceplatform.workers.app import TASK_NAME, app
 from performanceplatform.workers.jobs import job_argv, job_name
-from performanceplatform.workers.lock import DEFAULT_TTL, CollectorLock, held_by_task
+from performanceplatform.workers.lock import CollectorLock, held_by_task
 
 log = logging.getLogger("pp_collector.outcome")
 
@@ -77,19 +77,22 @@ def _outcome(job: dict[str, Any], status: str, started: tuple[float, str],
 
 def _report(outcome: dict[str, Any]) -> None:
     level = logging.INFO if outcome["status"] in ("ok", "skipped") else logging.ERROR
-    log.log(level, "%s", json.dumps(outcome, sort_keys=True))
+    log.log(level, "%s", json.dumps(outcome))
 
 
 @app.task(bind=True, name=TASK_NAME, max_retries=None)
 def run_collector(self: Any, job: dict[str, Any]) -> dict[str, Any]:
     """Run the collector ``job`` describes (see ``jobs``); the outcome."""
     started = (time.monotonic(), _now())
-    lock = CollectorLock(_lock_client(), job_name(job), self.request.id)
+    settings = app.conf.pp_settings
+    lock = CollectorLock(_lock_client(), job_name(job), self.request.id, settings.lock_ttl)
     if not lock.acquire():
         if held_by_task(lock.holder, self.request.id):
             # An earlier attempt of this very run (its worker died, or the broker handed the
             # task out again): wait for its lock to lapse rather than drop the run.
-            raise self.retry(countdown=DEFAULT_TTL * max(backoff_scale(), 0.1))
+            log.info("%s: an earlier attempt of task %s holds the lock; trying again in %.0f s",
+                     job_name(job), self.request.id, settings.lock_ttl / 2)
+            raise self.retry(countdown=settings.lock_ttl / 2)
         outcome = _outcome(job, "skipped", started, holder=lock.holder, records_written=0)
         _report(outcome)
         return outcome

@@ -111,6 +111,7 @@ class Cluster:
             "PP_COLLECTOR_BACKOFF_SCALE": "0",
             "PP_COLLECTOR_LOG_DIR": str(workdir / "log"),
             "PP_COLLECTOR_VISIBILITY_TIMEOUT": "8",
+            "PP_COLLECTOR_LOCK_TTL": "4",
             "PYTHONPATH": str(REPO),
         })
 
@@ -177,3 +178,15 @@ def cluster(redis_server, sandbox, tmp_path):
     started = Cluster(redis_server, sandbox, tmp_path)
     yield started
     started.stop_all()
+
+
+def outcome_lines(text: str) -> list[dict]:
+    """The outcome lines (``pp_collector.outcome``) in a worker's log, as dicts."""
+    import json
+
+    found = []
+    for line in text.splitlines():
+        start = line.find('{"collector": ')
+        if start >= 0:
+            found.append(json.loads(line[start:]))
+    return found

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
 
 from tests.helpers import inject, served, stored
+from tests.performanceplatform.workers.conftest import outcome_lines
 from tests.performanceplatform.workers.jobs_for_tests import (
     job,
     matomo_credentials,
@@ -35,14 +35,7 @@ def send(sender, payload):
 
 
 def outcomes(cluster, name):
-    """The outcome lines a worker logged, as dicts."""
-    found = []
-    for line in cluster.log(name).splitlines():
-        if "pp_collector.outcome" in line or '"collector": ' in line:
-            start = line.find("{")
-            if start >= 0:
-                found.append(json.loads(line[start:]))
-    return found
+    return outcome_lines(cluster.log(name))
 
 
 def test_a_task_writes_what_the_cli_writes(cluster, sandbox, sandbox_config, sender, run_cli):
