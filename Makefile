@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean
+.PHONY: demo demo-celery test lint bench bench-workers clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) demo/run.py
 
+demo-celery: $(VENV)/.installed
+	$(PY) demo/celery_demo.py
+
 lint: $(VENV)/.installed
 	$(PY) -m ruff check performanceplatform tests tools benchmarks demo
 
@@ -24,6 +27,9 @@ test: lint
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
+
+bench-workers: $(VENV)/.installed
+	$(PY) -m benchmarks.workers
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

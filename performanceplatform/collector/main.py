@@ -204,6 +204,24 @@ def _report(exc: BaseException) -> int:
     return EXIT_FAILED
 
 
+def run(argv: list[str]) -> None:
+    """What ``pp-collector ARGV`` does, in-process, raising instead of printing.
+
+    For long-lived callers (the Celery task): a ``CollectorError`` says what failed; a bad
+    command line raises ``SystemExit(2)`` as argparse does.
+    """
+    from performanceplatform.collector.arguments import parse_args
+    from performanceplatform.collector.logging_setup import log_level
+
+    args = parse_args(argv)
+    with early_log.held(log_level()):
+        _load_query(args)
+        entrypoint = validate_entrypoint(
+            args.query, str(args.query.get("path_to_json_file") or args.collector_slug))
+        check_dates(args.start_at, args.end_at)
+    _run_collector(entrypoint, args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The console script. Returns (and exits with) the exit code."""
     from performanceplatform.collector.arguments import parse_args
