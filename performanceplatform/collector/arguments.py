@@ -18,7 +18,8 @@ exit codes: 0 success (or DISABLE_COLLECTORS=true); 1 the run failed (bad config
 Backdrop error: one line on stderr says which file, key or URL); 2 bad command line.
 
 environment: LOGLEVEL (DEBUG shows tracebacks), DISABLE_COLLECTORS=true (log, don't run),
-PP_COLLECTOR_LOG_DIR, PP_COLLECTOR_TIMEOUT, PP_COLLECTOR_NOW, PP_COLLECTOR_SANDBOX_URL.
+PP_COLLECTOR_LOG_DIR, PP_COLLECTOR_TIMEOUT, PP_COLLECTOR_NOW, PP_COLLECTOR_SANDBOX_URL,
+PP_COLLECTOR_CONCURRENCY.
 """
 
 
@@ -75,7 +76,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-dir", dest="log_dir", default=None,
                         help="folder of the log files (default: $PP_COLLECTOR_LOG_DIR, or "
                              "~/.local/state/pp-collector/log)")
+    parser.add_argument("--concurrency", dest="concurrency", type=_concurrency, default=None,
+                        metavar="N",
+                        help="fetch up to N periods at once (default: the query's "
+                             "options.concurrency, $PP_COLLECTOR_CONCURRENCY, or 4; capped "
+                             "by each source's documented limit). Records and the order of "
+                             "the writes are the same whatever N")
     return parser
+
+
+def _concurrency(text: str) -> int:
+    from performanceplatform.pipeline.settings import MAX_CONCURRENCY
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_CONCURRENCY}, "
+                                         f"got {text!r}")
+    return value
 
 
 def parse_args(args: list[str] | None = None) -> argparse.Namespace:

@@ -139,8 +139,11 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
         log.info("Running collection into %s/%s", data_set["data-group"], data_set["data-type"])
         data_set_config = merge_performanceplatform_config(
             args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False))
-        collect(args.credentials, data_set_config, args.query["query"], args.query["options"],
-                args.start_at, args.end_at)
+        from performanceplatform.pipeline.settings import run_settings
+
+        with run_settings(getattr(args, "concurrency", None), where):
+            collect(args.credentials, data_set_config, args.query["query"],
+                    args.query["options"], args.start_at, args.end_at)
     except Exception as exc:
         if not getattr(args, "console_logging", False):  # on the console main() says it
             _log_failure(exc)

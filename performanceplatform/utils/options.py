@@ -11,6 +11,7 @@ Every collector that builds its records with ``utils.data_parser`` and writes th
 ``plugins``         a list of plugin strings, each parsed (never evaluated or run)
 ``chunk-size``      a whole number: records per POST (default 100; 0: one POST)
 ``empty-data-set``  true or false: empty the data set before writing
+``concurrency``     a whole number: periods fetched at once (``pipeline.settings``)
 ==================  ===========================================================
 
 ``check_record_options(problems, options)`` records every problem of these keys in a
@@ -35,7 +36,7 @@ from performanceplatform.utils.errors import ConfigError
 
 RECORD_OPTION_KEYS = frozenset({
     "mappings", "idMapping", "additionalFields", "dataType", "plugins", "chunk-size",
-    "empty-data-set", "departments-file",
+    "empty-data-set", "departments-file", "concurrency",
 })
 
 

@@ -1,0 +1,149 @@
+"""The runner: one run of a pipeline collector, from its configs to its last POST.
+
+    check ─► plan ─► fetch (``concurrency`` workers, plan order) ─► build ─► sink
+
+With more than one worker, records are built in a producer thread and written by the
+calling thread as they come (POSTs in order, one at a time, while later units are being
+fetched): the Backdrop requests are exactly those of a run with one worker. The calling
+thread does the writing, so what the sink reports into the run's context (the CLI's write
+counts) stays in that context.
+
+Runs that must see every record first (``empty-data-set``, plugins, collectors that say
+``whole_set``) still fetch concurrently, then write once everything is built.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from performanceplatform.pipeline import settings
+from performanceplatform.pipeline.collector import Checks, Collector, Unit
+from performanceplatform.pipeline.ledger import Event, Ledger, _plural
+from performanceplatform.pipeline.ordered import in_order
+from performanceplatform.utils.checks import Problems, raise_all, where_of
+from performanceplatform.utils.errors import SinkError
+
+log = logging.getLogger(__name__)
+
+QUEUED_UNITS = 2  # built units waiting for the writer, beyond the pool's look-ahead
+_END = object()
+
+
+def check(collector: Collector, credentials: Any, query: Any, options: Any) -> None:
+    """Every problem of the configs at once, as one ``ConfigError`` naming each file."""
+    checks = Checks(query=Problems(settings.query_file()),
+                    credentials=Problems(where_of(credentials, "credentials")))
+    collector.check(query, options, credentials, checks)
+    if isinstance(options, Mapping):
+        settings.check_concurrency(checks.query, options)
+        found = {key for key, _ in checks.query.found}
+        if "options.chunk-size" not in found:  # the writing options, unless already checked
+            checks.query.chunk_size(options)
+        if "options.empty-data-set" not in found:
+            checks.query.boolean(options, "empty-data-set", "options.empty-data-set")
+    raise_all(checks.credentials, checks.query)
+
+
+def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any], query: Any,
+        options: Any, start_at: Any, end_at: Any) -> None:
+    """Check, plan, fetch, build and write one run of ``collector``."""
+    options = options if options is not None else {}
+    check(collector, credentials, query, options)
+    workers = settings.concurrency(options, collector.concurrency_limit, collector.source)
+    try:
+        units = collector.plan(query, options, start_at, end_at)
+        log.info("%s: %s to fetch, %d at a time", collector.source,
+                 _plural(len(units), collector.unit_noun), min(workers, max(len(units), 1)))
+        sink = data_set_sink(data_set_config, options)
+        builder = _builder(options, collector.data_type)
+        whole = sink.must_see_all or builder.must_see_all or collector.whole_set
+        ledger = Ledger(units, collector.unit_noun, None if whole else sink.chunk_size)
+        try:
+            if whole:
+                records = builder.finish(list(ledger.drain(_events(collector, units, workers,
+                                                                   builder))))
+                sink.write(iter(records))
+            elif workers > 1:
+                _write_pipelined(collector, units, workers, builder, sink, ledger)
+            else:
+                sink.write(ledger.drain(_events(collector, units, 1, builder)))
+        except SinkError as exc:
+            raise ledger.sink_failed(exc)
+    finally:
+        collector.close()
+
+
+def data_set_sink(data_set_config: dict[str, Any], options: Mapping[str, Any]):
+    from performanceplatform.pipeline.sink import Sink
+
+    return Sink(data_set_config, options)
+
+
+def _builder(options: Mapping[str, Any], data_type: str | None):
+    from performanceplatform.pipeline.records import RecordBuilder
+
+    return RecordBuilder(options, data_type)
+
+
+def _events(collector: Collector, units: list[Unit], workers: int, builder: Any
+            ) -> Iterator[Event]:
+    """``(unit, its records)`` in plan order; fetched ``workers`` at a time."""
+    def work(unit: Unit) -> Iterable[Any]:
+        pairs = collector.build(unit, collector.fetch(unit))
+        return list(pairs) if workers > 1 else pairs
+
+    for unit, pairs in in_order(units, work, workers):
+        yield unit, builder.records(pairs)
+
+
+def _write_pipelined(collector: Collector, units: list[Unit], workers: int, builder: Any,
+                     sink: Any, ledger: Ledger) -> None:
+    """Build records in a producer thread; write them from this one as they come."""
+    handoff: queue.Queue = queue.Queue(maxsize=QUEUED_UNITS)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for unit, records in _events(collector, units, workers, builder):
+                if not _put(handoff, stop, (unit, list(records))):
+                    return
+        except BaseException as exc:  # handed to the writer, raised there in its turn
+            _put(handoff, stop, exc)
+            return
+        _put(handoff, stop, _END)
+
+    context = contextvars.copy_context()
+    producer = threading.Thread(target=context.run, args=(produce,), name="pp-build",
+                                daemon=True)
+    producer.start()
+    try:
+        sink.write(ledger.drain(_received(handoff)))
+    finally:
+        stop.set()
+        producer.join()
+
+
+def _put(handoff: queue.Queue, stop: threading.Event, item: Any) -> bool:
+    """Put ``item`` unless the writer has stopped; whether it was put."""
+    while not stop.is_set():
+        try:
+            handoff.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _received(handoff: queue.Queue) -> Iterator[Event]:
+    while True:
+        item = handoff.get()
+        if item is _END:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item

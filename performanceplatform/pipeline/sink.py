@@ -1,0 +1,34 @@
+"""The one boundary through which the pipeline writes records.
+
+Today it wraps the Backdrop data set (``client.DataSet`` via ``utils.data_pusher.Pusher``:
+chunked POSTs, ``empty-data-set``, dry runs); other sinks (local stores) plug in behind the
+same data-set object, so the pipeline does not change when they come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+class Sink:
+    """Where one run's records go, with the ``chunk-size`` and ``empty-data-set`` options."""
+
+    def __init__(self, data_set_config: dict[str, Any], options: Mapping[str, Any]):
+        from performanceplatform.utils.data_pusher import Pusher
+
+        self._pusher = Pusher(data_set_config, dict(options))
+
+    @property
+    def chunk_size(self) -> int:
+        """Records per POST (0: one POST of everything)."""
+        return int(self._pusher.chunk_size)
+
+    @property
+    def must_see_all(self) -> bool:
+        """Whether every record must be known before the first write (empty-then-write)."""
+        return bool(self._pusher.empty_data_set)
+
+    def write(self, records: Iterable[dict[str, Any]]) -> None:
+        """Write the records, in order, chunk by chunk as they come."""
+        self._pusher.push(records)

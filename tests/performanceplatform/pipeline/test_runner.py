@@ -1,0 +1,212 @@
+"""The runner itself, with a made-up collector writing to the sandbox's Backdrop over HTTP.
+
+What it must prove: concurrency changes nothing written (records, ``_id``s, chunks, the
+order of the POSTs), however long each unit takes; the look-ahead is bounded; a failed unit
+stops the run and says which periods were written; the cap and the settings are obeyed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from performanceplatform.pipeline import runner, settings
+from performanceplatform.pipeline.collector import Collector, Unit
+from performanceplatform.utils.errors import ConfigError, SinkError, SourceError
+from tests.helpers import SANDBOX_TOKEN, inject, served, stored
+
+FIRST_DAY = dt.date(2024, 1, 1)
+
+
+class Days(Collector):
+    """One unit per day; each unit's rows take a random time (seeded) to come."""
+
+    source = "days"
+
+    def __init__(self, days: int = 12, rows: int = 7, latency: float = 0.02,
+                 fail_on: int | None = None, limit: int | None = None):
+        super().__init__("days")
+        self.days, self.rows, self.latency, self.fail_on = days, rows, latency, fail_on
+        self.concurrency_limit = limit  # type: ignore[misc]
+        self.random = random.Random(9)
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.fetched: list[int] = []
+        self.closed = False
+
+    def plan(self, query, options, start_at, end_at) -> list[Unit]:
+        days = [FIRST_DAY + dt.timedelta(days=n) for n in range(self.days)]
+        return [Unit.period(day, day, extra=n) for n, day in enumerate(days)]
+
+    def fetch(self, unit: Unit) -> list[dict[str, Any]]:
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self.fetched.append(unit.extra)
+            delay = self.random.uniform(0, self.latency)
+        try:
+            time.sleep(delay)
+            if unit.extra == self.fail_on:
+                raise SourceError(f"days: the source failed for {unit.label}")
+            return [{"day": unit.start, "n": n} for n in range(self.rows)]
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def build(self, unit: Unit, rows):
+        for row in rows:
+            yield ({"start_date": row["day"], "dimensions": {"row": str(row["n"])}},
+                   {"visits": row["n"] * 3, "timeSpan": "day"})
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def data_set(sandbox, name: str = "t") -> dict[str, Any]:
+    return {"url": f"{sandbox.url}/data/g/{name}", "token": SANDBOX_TOKEN, "dry_run": False,
+            "data-group": "g", "data-type": name}
+
+
+def run(sandbox, collector: Days, concurrency: int, name: str = "t", **options: Any) -> None:
+    with settings.run_settings(concurrency=concurrency):
+        runner.run(collector, {}, data_set(sandbox, name), {}, options, None, None)
+
+
+def records(sandbox, name: str = "t") -> list[dict[str, Any]]:
+    """What the data set holds, in write order, without Backdrop's own ``_updated_at``."""
+    return [{k: v for k, v in r.items() if k != "_updated_at"} for r in stored(sandbox, "g", name)]
+
+
+def writes(sandbox) -> list[tuple]:
+    """What Backdrop was asked, in order: method, path, body size, gzip."""
+    return [(r["method"], r["path"], r["body_bytes"], r["gzip"])
+            for r in served(sandbox, "backdrop")]
+
+
+@pytest.mark.parametrize("concurrency", [2, 4, 8])
+def test_records_and_requests_are_those_of_a_sequential_run(sandbox, concurrency):
+    run(sandbox, Days(), 1, name="one", **{"chunk-size": 5})
+    sequential = records(sandbox, "one")
+    requests_one = [(m, p.replace("/one", "/X"), s, z) for m, p, s, z in writes(sandbox)]
+    sandbox.reset()
+    collector = Days()
+    run(sandbox, collector, concurrency, name="many", **{"chunk-size": 5})
+    assert collector.most_in_flight > 1  # really concurrent, and still:
+    assert records(sandbox, "many") == sequential
+    assert [(m, p.replace("/many", "/X"), s, z) for m, p, s, z in writes(sandbox)] == \
+        requests_one
+    assert [r["humanId"] for r in sequential[:2]] == ["days_20240101000000_day_0",
+                                                      "days_20240101000000_day_1"]
+
+
+def test_order_holds_when_later_units_come_back_first(sandbox):
+    collector = Days(days=30, rows=3, latency=0.05)
+    run(sandbox, collector, 6)
+    days = [r["_timestamp"][:10] for r in stored(sandbox, "g", "t")]
+    assert days == sorted(days) and len(days) == 90
+    assert collector.closed
+
+
+def test_the_pool_never_runs_more_than_the_collectors_cap(sandbox):
+    collector = Days(days=16, limit=2)
+    run(sandbox, collector, 8)
+    assert collector.most_in_flight == 2
+    assert len(stored(sandbox, "g", "t")) == 16 * 7
+
+
+def test_look_ahead_is_bounded_while_the_sink_is_slow(sandbox):
+    collector = Days(days=40, rows=100, latency=0.0)
+    inject(sandbox, service="backdrop", delay=0.05, count=1000, status=None)
+    seen: list[int] = []
+
+    original = collector.fetch
+
+    def watched(unit: Unit):
+        # units fetched beyond those whose records reached Backdrop
+        written_units = len(stored(sandbox, "g", "t")) // 100
+        seen.append(unit.extra - written_units)
+        return original(unit)
+
+    collector.fetch = watched  # type: ignore[method-assign]
+    run(sandbox, collector, 4, **{"chunk-size": 100})
+    # pool look-ahead (2 x 4) + units queued for the writer + the one being written
+    assert max(seen) <= 2 * 4 + runner.QUEUED_UNITS + 2
+    assert len(stored(sandbox, "g", "t")) == 4000
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_a_failed_unit_stops_the_run_and_says_which_periods_were_written(sandbox, concurrency):
+    collector = Days(days=20, rows=5, fail_on=7)
+    with pytest.raises(SourceError) as failure:
+        run(sandbox, collector, concurrency, **{"chunk-size": 5})
+    message = str(failure.value)
+    assert message.startswith("days: the source failed for 2024-01-08 - 2024-01-08")
+    assert "7 periods were written: 2024-01-01 - 2024-01-01 to 2024-01-07 - 2024-01-07; " \
+           "13 periods from 2024-01-08 - 2024-01-08 on were not" in message
+    assert len(stored(sandbox, "g", "t")) == 35
+    assert max(collector.fetched) <= 7 + 2 * concurrency  # nothing far beyond was asked
+    assert collector.closed
+
+
+def test_a_failure_inside_an_unfinished_chunk_counts_only_posted_chunks(sandbox):
+    with pytest.raises(SourceError) as failure:
+        run(sandbox, Days(days=6, rows=5, fail_on=3), 4, **{"chunk-size": 4})
+    # 15 records were built; 3 chunks of 4 (12 records, two whole days) reached Backdrop
+    assert "2 periods were written: 2024-01-01 - 2024-01-01 to 2024-01-02 - 2024-01-02; " \
+           "4 periods from 2024-01-03 - 2024-01-03 on were not" in str(failure.value)
+    assert len(stored(sandbox, "g", "t")) == 12
+
+
+def test_a_failed_post_stops_fetching_and_says_which_periods_were_written(sandbox):
+    inject(sandbox, service="backdrop", status=400, count=1, path="/data/g/t")
+    before = threading.active_count()
+    with pytest.raises(SinkError) as failure:
+        run(sandbox, Days(days=50, rows=5), 4, **{"chunk-size": 5})
+    assert "no period was written; 50 periods from 2024-01-01 - 2024-01-01 on were not" \
+        in str(failure.value)
+    assert threading.active_count() == before  # the producer and the pool are gone
+
+
+def test_empty_data_set_fetches_everything_before_emptying(sandbox):
+    run(sandbox, Days(days=5, rows=2), 1, name="one", **{"empty-data-set": True})
+    one = writes(sandbox)
+    sandbox.reset()
+    run(sandbox, Days(days=5, rows=2), 4, name="one", **{"empty-data-set": True})
+    assert writes(sandbox) == one
+    assert [m for m, *_ in one] == ["PUT", "POST"]
+
+
+def test_a_failure_before_emptying_leaves_the_data_set_alone(sandbox):
+    with pytest.raises(SourceError) as failure:
+        run(sandbox, Days(days=5, fail_on=4), 4, **{"empty-data-set": True})
+    assert "no period was written" in str(failure.value)
+    assert served(sandbox, "backdrop") == []
+
+
+def test_a_bad_concurrency_option_is_a_config_error_before_any_request(sandbox):
+    collector = Days()
+    with pytest.raises(ConfigError) as failure:
+        runner.run(collector, {}, data_set(sandbox), {}, {"concurrency": 0}, None, None)
+    assert "key 'options.concurrency': expected a whole number from 1 to 64, got 0" \
+        in str(failure.value)
+    assert collector.fetched == [] and served(sandbox) == []
+
+
+def test_settings_order_flag_then_option_then_environment(monkeypatch):
+    monkeypatch.setenv(settings.ENV, "3")
+    assert settings.concurrency({}, None, "x") == 3
+    assert settings.concurrency({"concurrency": 2}, None, "x") == 2
+    with settings.run_settings(concurrency=5):
+        assert settings.concurrency({"concurrency": 2}, None, "x") == 5
+        assert settings.concurrency({"concurrency": 2}, 4, "x") == 4
+    monkeypatch.setenv(settings.ENV, "many")
+    with pytest.raises(ConfigError, match="PP_COLLECTOR_CONCURRENCY: expected a whole"):
+        settings.concurrency({}, None, "x")
+    monkeypatch.delenv(settings.ENV)
+    assert settings.concurrency(None, None, "x") == settings.DEFAULT_CONCURRENCY
