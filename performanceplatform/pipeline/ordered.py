@@ -3,7 +3,8 @@
 ``in_order(units, work, workers, ahead)`` submits at most ``ahead`` units beyond the one
 being consumed, so memory holds at most ``ahead + 1`` results whatever the number of units.
 A unit whose work raised raises, in its turn, when its result is asked for; the units after
-it are cancelled (those already running finish, their results are dropped).
+it are cancelled (those already running are told to stop through ``done``; their results
+are dropped).
 
 With one worker nothing runs in another thread: each unit is worked on when its result is
 asked for, exactly as a plain loop would.
@@ -12,6 +13,7 @@ asked for, exactly as a plain loop would.
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,8 +24,11 @@ R = TypeVar("R")
 
 
 def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
-             ahead: int | None = None) -> Iterator[tuple[U, R]]:
-    """``(unit, work(unit))`` for every unit, in order, ``workers`` at a time."""
+             ahead: int | None = None, done: threading.Event | None = None
+             ) -> Iterator[tuple[U, R]]:
+    """``(unit, work(unit))`` for every unit, in order, ``workers`` at a time. ``done`` is
+    set when the results are no longer wanted (the end, a failure, the consumer stopping),
+    so that work still running can stop early."""
     if workers <= 1:
         for unit in units:
             yield unit, work(unit)
@@ -48,4 +53,6 @@ def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
             submit()
             yield unit, result
     finally:
+        if done is not None:
+            done.set()
         pool.shutdown(wait=True, cancel_futures=True)

@@ -93,12 +93,25 @@ def _builder(options: Mapping[str, Any], data_type: str | None):
 def _events(collector: Collector, units: list[Unit], workers: int, builder: Any
             ) -> Iterator[Event]:
     """``(unit, its records)`` in plan order; fetched ``workers`` at a time."""
+    done = threading.Event()
+
     def work(unit: Unit) -> Iterable[Any]:
         pairs = collector.build(unit, collector.fetch(unit))
-        return list(pairs) if workers > 1 else pairs
+        if workers == 1:
+            return pairs  # consumed as it comes, as a plain loop would
+        kept = []
+        for pair in pairs:  # stop paging once another unit has failed
+            if done.is_set():
+                raise _Abandoned(unit.label)
+            kept.append(pair)
+        return kept
 
-    for unit, pairs in in_order(units, work, workers):
+    for unit, pairs in in_order(units, work, workers, done=done):
         yield unit, builder.records(pairs)
+
+
+class _Abandoned(Exception):
+    """A unit whose fetch stopped because the run no longer wants it (never reported)."""
 
 
 def _write_pipelined(collector: Collector, units: list[Unit], workers: int, builder: Any,

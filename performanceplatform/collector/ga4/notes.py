@@ -14,6 +14,7 @@ The rows are written as Google gave them; the note says what they mean.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,11 +29,14 @@ class DataQualityNotes:
 
     def __init__(self) -> None:
         self.logged: set[str] = set()
+        self._lock = threading.Lock()  # periods are fetched by several threads at once
 
     def _once(self, key: str, message: str, *args: Any) -> None:
-        if key not in self.logged:
+        with self._lock:
+            if key in self.logged:
+                return
             self.logged.add(key)
-            log.warning("ga4 data-quality note (logged once per run): " + message, *args)
+        log.warning("ga4 data-quality note (logged once per run): " + message, *args)
 
     def check(self, answer: Mapping[str, Any], describe: str) -> None:
         meta = answer.get("metadata") if isinstance(answer.get("metadata"), dict) else {}

@@ -132,16 +132,32 @@ def test_resource_exhausted_stops_at_once_naming_the_quota(run_cli, sandbox, set
 
 def test_a_quota_spent_during_a_back_fill_is_named_from_the_last_answer(
         run_cli, sandbox, settings, credentials):
-    """The simulator refuses the third request (5 tokens each, 12 allowed an hour)."""
+    """The simulator refuses the third request (5 tokens each, 12 allowed an hour). One
+    period at a time, so that the last answer before the refusal is known."""
     settings["ga4"]["quota_limits"] = {"tokensPerHour": 12}
     result = run_cli(ga4_query({"limit": 8}), credentials, "-s", "2018-07-16", "-e",
-                     "2018-07-29")
+                     "2018-07-29", "--concurrency", "1")
     assert result.code == 1
     assert [r["status"] for r in served(sandbox, "ga4")] == [200, 200, 429]
     line = result.stderr.strip().splitlines()[-1]
     assert "property quota tokensPerHour is spent" in line
     assert "quota at the end of the run: tokensPerDay" in result.stderr
     assert "tokensPerHour 2 left" in result.stderr
+
+
+def test_a_quota_spent_while_periods_are_fetched_at_once_stops_every_worker(
+        run_cli, sandbox, settings, credentials):
+    """Two periods fetched at once: each worker's refused request is not retried, no worker
+    asks again after a refusal, and the line names the quota and what was written."""
+    settings["ga4"]["quota_limits"] = {"tokensPerHour": 12}
+    result = run_cli(ga4_query({"limit": 8}), credentials, "-s", "2018-07-16", "-e",
+                     "2018-07-29", "--concurrency", "4")
+    assert result.code == 1
+    statuses = [r["status"] for r in served(sandbox, "ga4")]
+    assert statuses[:2] == [200, 200] and set(statuses[2:]) == {429} and len(statuses) <= 4
+    line = result.stderr.strip().splitlines()[-1]
+    assert "property quota tokensPerHour is spent" in line
+    assert "no period was written; 2 periods from 2018-07-16 - 2018-07-22 on were not" in line
 
 
 def test_server_errors_are_retried_within_a_budget_for_the_run(run_cli, sandbox, settings,
@@ -198,7 +214,9 @@ def test_an_answer_without_rows_is_no_data(run_cli, sandbox, settings, credentia
              "metricHeaders": [{"name": "sessions", "type": "TYPE_INTEGER"}],
              "metadata": {"currencyCode": "GBP", "timeZone": "Europe/London"}}
     inject(sandbox, service="ga4", status=200, body=json.dumps(empty))
-    result = run_cli(ga4_query(), credentials, "-s", "2018-07-16", "-e", "2018-07-29")
+    # the fault answers the first request to arrive: one period at a time, so it is week one's
+    result = run_cli(ga4_query(), credentials, "-s", "2018-07-16", "-e", "2018-07-29",
+                     "--concurrency", "1")
     assert result.code == 0, result.stderr
     assert [r["date"][:8] for r in stored(sandbox, "g4", "visits")][:1] == ["20180723"]
     assert len(stored(sandbox, "g4", "visits")) == 21  # the second week only
