@@ -11,15 +11,9 @@ from typing import Any
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
          options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.utils.data_pusher import Pusher
+    from performanceplatform.pipeline.runner import run
 
-    from .client import CoreReportingClient
-    from .query import check_core_config
-    from .records import periods_for, query_documents_for
+    from .collect import CoreReports
 
-    _, frequency = check_core_config(query, options)  # every problem before any request
-    periods_for(start_at, end_at, frequency)
-    client = CoreReportingClient.from_credentials(credentials)
-    documents = query_documents_for(client, query, options, data_set_config["data-type"],
-                                    start_at, end_at)
-    Pusher(data_set_config, options).push(documents)
+    run(CoreReports(data_set_config["data-type"]), credentials, data_set_config, query, options,
+        start_at, end_at)

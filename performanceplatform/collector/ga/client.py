@@ -51,10 +51,17 @@ class CoreReportingClient:
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any]) -> CoreReportingClient:
         """A client authorised by a credentials file of any of the original's shapes."""
-        from performanceplatform.utils.google.credentials import api_root, authorized_session
+        from performanceplatform.utils.google.credentials import load_credentials
 
-        session = authorized_session(credentials, [ANALYTICS_SCOPE])
-        return cls(session, api_root(credentials, DEFAULT_API_ROOT))
+        return cls.authorized(load_credentials(credentials, [ANALYTICS_SCOPE]), credentials)
+
+    @classmethod
+    def authorized(cls, google_credentials: Any, credentials: Mapping[str, Any]
+                   ) -> CoreReportingClient:
+        """A client on a ``GoogleSession`` of already loaded Google credentials."""
+        from performanceplatform.utils.google.credentials import GoogleSession, api_root
+
+        return cls(GoogleSession(google_credentials), api_root(credentials, DEFAULT_API_ROOT))
 
     def get(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
         """One GET, retried as Google's rules say; the JSON answer or a ``SourceError``."""

@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from performanceplatform.utils.errors import ConfigError
+from performanceplatform.utils.google.rows import DEFAULT_FREQUENCY
+from performanceplatform.utils.google.rows import FREQUENCIES as TIME_SPANS
 
-TIME_SPANS = {"daily": "day", "weekly": "week", "monthly": "month"}
 LIST_KEYS = ("metrics", "dimensions", "filters", "sort")
 
 
@@ -43,17 +44,29 @@ def joined(values: Any) -> str:
     return ",".join(ga_prefixed(value) for value in as_list(values))
 
 
-def list_problems(query: Mapping[str, Any], key: str, required: bool = False) -> list[str]:
+Problem = tuple[str, str]  # (key, message), as ``utils.checks.Problems`` holds them
+
+
+def key_problems(query: Mapping[str, Any], key: str, required: bool = False) -> list[Problem]:
     """Why ``query[key]`` is not a string or a list of non-empty strings (none if it is)."""
     if key not in query or query[key] is None:
-        return [f"key 'query.{key}': missing"] if required else []
+        return [(f"query.{key}", "missing")] if required else []
     values = as_list(query[key])
     if required and not values:
-        return [f"key 'query.{key}': must name at least one"]
+        return [(f"query.{key}", "must name at least one")]
     bad = [v for v in values if not isinstance(v, str) or not v.strip("-")]
     if bad:
-        return [f"key 'query.{key}': expected non-empty strings, got {bad[0]!r:.40}"]
+        return [(f"query.{key}", f"expected non-empty strings, got {bad[0]!r:.40}")]
     return []
+
+
+def as_text(problems: list[Problem]) -> list[str]:
+    return [f"key '{key}': {message}" for key, message in problems]
+
+
+def list_problems(query: Mapping[str, Any], key: str, required: bool = False) -> list[str]:
+    """``key_problems`` as text."""
+    return as_text(key_problems(query, key, required))
 
 
 def raise_problems(problems: list[str]) -> None:
@@ -134,32 +147,37 @@ def parse_core_query(query: Mapping[str, Any]) -> tuple[CoreQuery, str]:
         max_results=int(max_results) if max_results is not None else None,
         segment=query.get("segment") or None,
     )
-    return request, query.get("frequency", "weekly")
+    return request, query.get("frequency", DEFAULT_FREQUENCY)
 
 
 def _core_problems(query: Mapping[str, Any]) -> list[str]:
+    return as_text(core_problems(query))
+
+
+def core_problems(query: Any) -> list[Problem]:
+    """Every problem of a core query's keys, as ``(key, message)``."""
     if not isinstance(query, Mapping):
-        return ["key 'query': expected an object"]
-    problems = []
+        return [("query", "expected an object")]
+    problems: list[Problem] = []
     if not isinstance(query.get("id"), (str, int)) or not str(query["id"]).replace("ga:", ""):
-        problems.append("key 'query.id': missing (the GA view id, e.g. \"ga:12345\")")
-    problems += list_problems(query, "metrics", required=True)
+        problems.append(("query.id", "missing (the GA view id, e.g. \"ga:12345\")"))
+    problems += key_problems(query, "metrics", required=True)
     for key in ("dimensions", "filters", "sort"):
-        problems += list_problems(query, key)
+        problems += key_problems(query, key)
     problems += _max_results_problems(query.get("maxResults"))
     segment = query.get("segment")
     if segment is not None and not isinstance(segment, str):
-        problems.append(f"key 'query.segment': expected a string, got {segment!r:.40}")
-    frequency = query.get("frequency", "weekly")
+        problems.append(("query.segment", f"expected a string, got {segment!r:.40}"))
+    frequency = query.get("frequency", DEFAULT_FREQUENCY)
     if frequency not in TIME_SPANS:
-        problems.append(f"key 'query.frequency': expected daily, weekly or monthly, got "
-                        f"{frequency!r:.40}")
+        problems.append(("query.frequency", f"expected daily, weekly or monthly, got "
+                                            f"{frequency!r:.40}"))
     return problems
 
 
-def _max_results_problems(value: Any) -> list[str]:
+def _max_results_problems(value: Any) -> list[Problem]:
     if value is None:
         return []
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return [f"key 'query.maxResults': expected a whole number, got {value!r:.40}"]
+        return [("query.maxResults", f"expected a whole number, got {value!r:.40}")]
     return []

@@ -17,43 +17,32 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from performanceplatform.utils.errors import ConfigError, SourceError
+from performanceplatform.utils.errors import SourceError
+from performanceplatform.utils.google import rows as google_rows
 
 from .query import TIME_SPANS, CoreQuery, parse_core_query
 
 log = logging.getLogger(__name__)
 
+SOURCE = "Google Analytics"
+
 Item = dict[str, Any]
 
 
 def try_number(value: Any) -> int | float:
-    """``int(value)``, else ``float(value)``, as Python 2 read them; else a SourceError.
-
-    ``"14"`` → 14, ``"2313.13"`` → 2313.13, ``"1e3"`` → 1000.0; a float that is not text is
-    truncated (``400.0`` → 400), as the original did.
-    """
-    if isinstance(value, str) and "_" in value:  # Python 2 did not read "1_000"
-        raise SourceError(f"Google Analytics: Unable to use value as int or float: {value!r}")
-    for convert in (int, float):
-        try:
-            return convert(value)
-        except (TypeError, ValueError):
-            continue
-    raise SourceError(f"Google Analytics: Unable to use value as int or float: {value!r}")
+    """``int(value)``, else ``float(value)``, as Python 2 read them; else a SourceError
+    (``utils.google.rows.to_number``)."""
+    return google_rows.to_number(value, "?", SOURCE)
 
 
 def special_fields(item: Mapping[str, Any], time_span: str) -> dict[str, Any]:
     """Metrics as numbers, ``avgSessionDuration`` × 1000 (s → ms) when set, and ``timeSpan``."""
-    fields = {name: try_number(value) for name, value in item.get("metrics", {}).items()}
-    if fields.get("avgSessionDuration"):
-        fields["avgSessionDuration"] = fields["avgSessionDuration"] * 1000
-    fields["timeSpan"] = time_span
-    return fields
+    return google_rows.special_fields(item.get("metrics", {}), time_span, SOURCE)
 
 
 def items_from_page(page: Mapping[str, Any], request: CoreQuery) -> Iterator[Item]:
     """One item per row of a Core Reporting answer."""
-    start, end = _page_period(page, request)
+    period = _page_period(page, request)
     dimensions = list(request.dimensions)
     width = len(dimensions) + len(request.metrics)
     for row in page.get("rows") or []:
@@ -61,14 +50,8 @@ def items_from_page(page: Mapping[str, Any], request: CoreQuery) -> Iterator[Ite
         if len(cells) != width:
             raise SourceError(f"Google Analytics: a row has {len(cells)} cells, expected "
                               f"{width} (dimensions then metrics): {cells!r:.80}")
-        item: Item = {
-            "metrics": dict(zip(request.metrics, cells[len(dimensions):], strict=True)),
-            "start_date": start,
-            "end_date": end,
-        }
-        if dimensions:
-            item["dimensions"] = _dimensions(dimensions, cells)
-        yield item
+        yield google_rows.to_item(dimensions, cells[:len(dimensions)], request.metrics,
+                                  cells[len(dimensions):], period, SOURCE, ga4=False)
 
 
 def _page_period(page: Mapping[str, Any], request: CoreQuery) -> tuple[dt.date, dt.date]:
@@ -79,19 +62,6 @@ def _page_period(page: Mapping[str, Any], request: CoreQuery) -> tuple[dt.date, 
     except ValueError:
         raise SourceError("Google Analytics: answer names a period that is not a date: "
                           f"{echoed.get('start-date')!r} - {echoed.get('end-date')!r}")
-
-
-def _dimensions(names: list[str], cells: list[Any]) -> dict[str, Any]:
-    values: dict[str, Any] = dict(zip(names, cells[:len(names)], strict=True))
-    if "date" in values:
-        text, form = values["date"], "%Y%m%d"
-        if "hour" in values:
-            text, form = f"{text}{values['hour']}", "%Y%m%d%H"
-        try:
-            values["datetime"] = dt.datetime.strptime(str(text), form)
-        except ValueError:
-            raise SourceError(f"Google Analytics: row has a date that is not {form}: {text!r}")
-    return values
 
 
 def query_items(client: Any, request: CoreQuery, periods: Iterable[tuple[dt.date, dt.date]]
@@ -106,12 +76,9 @@ def query_items(client: Any, request: CoreQuery, periods: Iterable[tuple[dt.date
 
 def periods_for(start_at: Any, end_at: Any, frequency: str) -> list[tuple[dt.date, dt.date]]:
     """The periods of a run; bad or half-given dates are a ConfigError."""
-    from performanceplatform.utils.datetimeutil import period_range
+    from performanceplatform.pipeline.periods import period_units
 
-    try:
-        return list(period_range(start_at, end_at, frequency))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(str(exc), key="--start/--end")
+    return [(unit.start, unit.end) for unit in period_units(start_at, end_at, frequency)]
 
 
 def query_documents_for(client: Any, query: Mapping[str, Any], options: Mapping[str, Any],

@@ -193,9 +193,11 @@ class GoogleSession(CollectorSession):
         self._lock = threading.Lock()
 
     def refresh(self, stale_token: str | None = None) -> None:
-        """Get a new access token, unless another thread already replaced ``stale_token``."""
+        """Get a new access token, unless another thread already replaced ``stale_token``
+        (``None``: there was none yet) with a valid one while this one waited for the lock,
+        so that workers starting together share one refresh."""
         with self._lock:
-            if stale_token is not None and self.credentials.token != stale_token:
+            if self.credentials.token != stale_token and self.credentials.valid:
                 return
             self.credentials.refresh(self._refresh_request)
 

@@ -331,3 +331,31 @@ def test_a_value_that_is_no_file_name_is_not_quoted(tmp_path):
         load_credentials(creds)
     assert "the client secrets file named by CLIENT_SECRETS does not exist" in str(caught.value)
     assert "secret stuff" not in str(caught.value)
+
+
+@pytest.mark.parametrize("shape", ["storage", "service_account"])
+def test_workers_starting_together_share_one_token_refresh(google, tmp_path, shape):
+    """Eight threads find the session without a token at once: one refresh serves them all
+    (the pipeline fetches periods concurrently on one session)."""
+    import threading
+
+    if shape == "storage":
+        creds = keys.write_storage_credentials(tmp_path)
+    else:
+        creds = keys.write_service_account_credentials(tmp_path)
+    inject(google, service="google_oauth", delay=0.2, count=1, status=None)  # slow refresh
+    session = authorized_session(creds, [ANALYTICS_SCOPE])
+    start = threading.Barrier(8)
+    answers: list[int] = []
+
+    def worker() -> None:
+        start.wait()
+        answers.append(report(session))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200] * 8
+    assert len(issued(google)) == 1
