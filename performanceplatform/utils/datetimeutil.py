@@ -18,6 +18,9 @@ from performanceplatform.utils import clock
 UTC = dt.timezone.utc
 
 _FREQUENCY_ERROR = "Bad value of frequency, should be daily, weekly or monthly"
+# The one frequency table: ``query.frequency`` → the records' ``timeSpan`` (GA v3, GA4, Piwik)
+TIME_SPANS = {"daily": "day", "weekly": "week", "monthly": "month"}
+DEFAULT_FREQUENCY = "weekly"
 
 
 def to_datetime(value: dt.date | dt.datetime) -> dt.datetime:

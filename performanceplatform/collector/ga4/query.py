@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.google.rows import DEFAULT_FREQUENCY, FREQUENCIES
 from performanceplatform.utils.options import RECORD_OPTION_KEYS, check_record_options
 
-FREQUENCIES = {"daily": "day", "weekly": "week", "monthly": "month"}
-DEFAULT_FREQUENCY = "weekly"
 DEFAULT_PAGE_SIZE = 10000
 MAX_PAGE_SIZE = 250000
 PROPERTY = re.compile(r"^(?:properties/)?(\d+)$")

@@ -11,37 +11,45 @@ as a warning: its report may be cut.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
+from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.utils.checks import Problems, raise_all, where_of
+from performanceplatform.utils.datetimeutil import DEFAULT_FREQUENCY
+from performanceplatform.utils.datetimeutil import TIME_SPANS as PERIODS
 from performanceplatform.utils.options import check_record_options
 
 log = logging.getLogger(__name__)
 
-PERIODS = {"daily": "day", "weekly": "week", "monthly": "month"}
-DEFAULT_FREQUENCY = "weekly"
 ALL_ROWS = "-1"  # Matomo's filter_limit for "every row"
 
 
 def validate(credentials: Any, query: Any, options: Any) -> None:
     """Every problem of the credentials, query and options, as one ``ConfigError``."""
-    secrets = Problems(where_of(credentials, "credentials"))
-    check_credentials(credentials, secrets)
-    problems = Problems("query config")
+    checks = Checks(query=Problems("query config"),
+                    credentials=Problems(where_of(credentials, "credentials")))
+    check(query, options, credentials, checks)
+    raise_all(checks.credentials, checks.query)
+
+
+def check(query: Any, options: Any, credentials: Any, problems: Checks) -> None:
+    """Record every problem of the credentials, query and options in ``problems``."""
+    check_credentials(credentials, problems.credentials)
+    found = problems.query
     query = query if isinstance(query, dict) else {}
     options = options if isinstance(options, dict) else {}
-    problems.text(query, "site_id", "query.site_id")
-    problems.text(query, "api_method", "query.api_method")
-    problems.one_of(query, "frequency", list(PERIODS), "query.frequency")
+    found.text(query, "site_id", "query.site_id")
+    found.text(query, "api_method", "query.api_method")
+    found.one_of(query, "frequency", list(PERIODS), "query.frequency")
     arguments = query.get("api_method_arguments")
     if "api_method_arguments" in query and not isinstance(arguments, dict):
-        problems.add("query.api_method_arguments", "expected an object")
+        found.add("query.api_method_arguments", "expected an object")
     if "filter_limit" in query and _row_limit(query["filter_limit"]) is None:
-        problems.add("query.filter_limit", "expected a whole number of rows, or -1 for all "
-                     f"of them, got {query['filter_limit']!r:.20}")
-    check_record_options(problems, options)
-    raise_all(secrets, problems)
+        found.add("query.filter_limit", "expected a whole number of rows, or -1 for all "
+                  f"of them, got {query['filter_limit']!r:.20}")
+    check_record_options(found, options)
 
 
 def date_param(start_at, end_at) -> str:
@@ -91,17 +99,41 @@ def warn_if_cut(answer: Any, filter_limit: Any) -> None:
                     "every row", len(full), limit, full[0])
 
 
+class Reports(Collector):
+    """One Reporting API request for the whole date range: Matomo answers every period of it
+    at once, so the run has a single unit."""
+
+    source = "piwik"
+    unit_noun = "date range"
+
+    def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
+              problems: Checks) -> None:
+        check(query, options, credentials, problems)
+        self.credentials = credentials
+
+    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
+             end_at: Any) -> list[Unit]:
+        params = request_params(query, start_at, end_at)
+        self.time_span = PERIODS[query.get("frequency", DEFAULT_FREQUENCY)]
+        self.mappings = options.get("mappings") or {}
+        return [Unit(params["date"], extra=params)]
+
+    def fetch(self, unit: Unit) -> list[tuple[str, dict[str, Any]]]:
+        from performanceplatform.collector.piwik.records import period_rows
+
+        answer = PiwikClient(self.credentials).call(unit.extra)
+        warn_if_cut(answer, unit.extra["filter_limit"])
+        return list(period_rows(answer))
+
+    def build(self, unit: Unit, rows: Iterable[tuple[str, dict[str, Any]]]):
+        from performanceplatform.collector.piwik.records import core_pairs
+
+        return core_pairs(rows, self.mappings, self.time_span)
+
+
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
     """Fetch one report over the periods asked for and write a record per row."""
-    from performanceplatform.collector.piwik.records import core_records
-    from performanceplatform.utils.data_pusher import Pusher
+    from performanceplatform.pipeline.runner import run
 
-    options = options or {}
-    validate(credentials, query, options)
-    params = request_params(query, start_at, end_at)
-    answer = PiwikClient(credentials).call(params)
-    warn_if_cut(answer, params["filter_limit"])
-    time_span = PERIODS[query.get("frequency", DEFAULT_FREQUENCY)]
-    records = core_records(answer, options, data_set_config["data-type"], time_span)
-    log.info("piwik: %d records", len(records))
-    Pusher(data_set_config, options).push(records)
+    run(Reports(data_set_config["data-type"]), credentials, data_set_config, query, options,
+        start_at, end_at)

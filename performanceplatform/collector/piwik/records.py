@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from performanceplatform.utils.errors import SourceError
@@ -61,18 +61,22 @@ def special_fields(row: Mapping[str, Any], mappings: Mapping[str, str], time_spa
     return fields
 
 
+def core_pairs(rows: Iterable[tuple[str, dict[str, Any]]], mappings: Mapping[str, str],
+               time_span: str) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """``(item, special fields)`` of each ``(period label, row)``."""
+    for period, row in rows:
+        yield ({"start_date": period_start(period)},
+               special_fields(row, mappings, time_span, period))
+
+
 def core_records(answer: Any, options: Mapping[str, Any], data_type: str,
                  time_span: str) -> list[dict[str, Any]]:
-    """The records of a periodic report."""
-    from performanceplatform.utils.data_parser import DataParser
+    """The records of a periodic report (as the pipeline builds them)."""
+    from performanceplatform.pipeline.records import RecordBuilder
 
-    mappings = options.get("mappings") or {}
-    items: list[dict[str, Any]] = []
-    fields: list[dict[str, Any]] = []
-    for period, row in period_rows(answer):
-        items.append({"start_date": period_start(period)})
-        fields.append(special_fields(row, mappings, time_span, period))
-    return DataParser(items, options, data_type).get_data(fields)
+    builder = RecordBuilder(options, data_type)
+    pairs = core_pairs(period_rows(answer), options.get("mappings") or {}, time_span)
+    return builder.finish(list(builder.records(pairs)))
 
 
 def realtime_record(answer: Any, now: dt.datetime) -> dict[str, Any]:

@@ -21,13 +21,13 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from performanceplatform.utils.datetimeutil import DEFAULT_FREQUENCY
+from performanceplatform.utils.datetimeutil import TIME_SPANS as FREQUENCIES
 from performanceplatform.utils.errors import SourceError
 
 log = logging.getLogger(__name__)
 
-# ``query.frequency`` → the records' ``timeSpan`` (and the periods' length)
-FREQUENCIES = {"daily": "day", "weekly": "week", "monthly": "month"}
-DEFAULT_FREQUENCY = "weekly"
+__all__ = ["DEFAULT_FREQUENCY", "FREQUENCIES", "special_fields", "to_item", "to_number"]
 MILLISECOND_METRICS = frozenset({"avgSessionDuration", "averageSessionDuration"})
 
 Item = dict[str, Any]
