@@ -13,7 +13,8 @@ A subclass holds the state of one run (the checked query, the API client)::
 
 ``fetch`` runs in a worker thread (several at once): it must only use what ``check`` and
 ``plan`` set up, and a client whose session is safe to share (a ``requests`` session is; a
-``GoogleSession`` refreshes its token once for all workers). ``build`` runs in plan order.
+``GoogleSession`` refreshes its token once for all workers). ``build`` runs in plan order,
+in one thread, so it may keep counts.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ class Collector:
     unit_noun: ClassVar[str] = "period"    # "365 periods"
     concurrency_limit: ClassVar[int | None] = None  # the API's documented cap, if any
     whole_set: ClassVar[bool] = False      # must see every record before writing
+    # ``build`` gives finished records rather than ``(item, fields)`` pairs (no record
+    # builder, no record options): sources whose records never went through it (Pingdom)
+    builds_records: ClassVar[bool] = False
+    # the write options the sink honours for this collector (others are left alone)
+    write_options: ClassVar[frozenset[str]] = frozenset({"chunk-size", "empty-data-set"})
 
     def __init__(self, data_type: str | None):
         self.data_type = data_type
@@ -80,7 +86,8 @@ class Collector:
         raise NotImplementedError
 
     def build(self, unit: Unit, rows: Iterable[Any]) -> Iterable[Pair]:
-        """``(item, special fields)`` for each row; the core builds the record."""
+        """``(item, special fields)`` for each row; the core builds the record. Called in
+        plan order, in one thread."""
         raise NotImplementedError
 
     def close(self) -> None:

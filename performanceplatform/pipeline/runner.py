@@ -42,9 +42,10 @@ def check(collector: Collector, credentials: Any, query: Any, options: Any) -> N
     if isinstance(options, Mapping):
         settings.check_concurrency(checks.query, options)
         found = {key for key, _ in checks.query.found}
-        if "options.chunk-size" not in found:  # the writing options, unless already checked
+        honoured = collector.write_options  # the writing options, unless already checked
+        if "chunk-size" in honoured and "options.chunk-size" not in found:
             checks.query.chunk_size(options)
-        if "options.empty-data-set" not in found:
+        if "empty-data-set" in honoured and "options.empty-data-set" not in found:
             checks.query.boolean(options, "empty-data-set", "options.empty-data-set")
     raise_all(checks.credentials, checks.query)
 
@@ -59,8 +60,9 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
         units = collector.plan(query, options, start_at, end_at)
         log.info("%s: %s to fetch, %d at a time", collector.source,
                  _plural(len(units), collector.unit_noun), min(workers, max(len(units), 1)))
-        sink = data_set_sink(data_set_config, options)
-        builder = _builder(options, collector.data_type)
+        sink = data_set_sink(data_set_config, {key: value for key, value in options.items()
+                                               if key in collector.write_options})
+        builder = _builder(options, collector)
         whole = sink.must_see_all or builder.must_see_all or collector.whole_set
         ledger = Ledger(units, collector.unit_noun, None if whole else sink.chunk_size)
         try:
@@ -84,30 +86,33 @@ def data_set_sink(data_set_config: dict[str, Any], options: Mapping[str, Any]):
     return Sink(data_set_config, options)
 
 
-def _builder(options: Mapping[str, Any], data_type: str | None):
-    from performanceplatform.pipeline.records import RecordBuilder
+def _builder(options: Mapping[str, Any], collector: Collector):
+    from performanceplatform.pipeline.records import FinishedRecords, RecordBuilder
 
-    return RecordBuilder(options, data_type)
+    if collector.builds_records:
+        return FinishedRecords()
+    return RecordBuilder(options, collector.data_type)
 
 
 def _events(collector: Collector, units: list[Unit], workers: int, builder: Any
             ) -> Iterator[Event]:
-    """``(unit, its records)`` in plan order; fetched ``workers`` at a time."""
+    """``(unit, its records)`` in plan order: rows fetched ``workers`` units at a time, built
+    in plan order in this thread."""
     done = threading.Event()
 
     def work(unit: Unit) -> Iterable[Any]:
-        pairs = collector.build(unit, collector.fetch(unit))
+        rows = collector.fetch(unit)
         if workers == 1:
-            return pairs  # consumed as it comes, as a plain loop would
+            return rows  # consumed as it comes, as a plain loop would
         kept = []
-        for pair in pairs:  # stop paging once another unit has failed
+        for row in rows:  # stop paging once another unit has failed
             if done.is_set():
                 raise _Abandoned(unit.label)
-            kept.append(pair)
+            kept.append(row)
         return kept
 
-    for unit, pairs in in_order(units, work, workers, done=done):
-        yield unit, builder.records(pairs)
+    for unit, rows in in_order(units, work, workers, done=done):
+        yield unit, builder.records(collector.build(unit, rows))
 
 
 class _Abandoned(Exception):

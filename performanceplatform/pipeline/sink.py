@@ -7,8 +7,14 @@ same data-set object, so the pipeline does not change when they come.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from typing import Any
+
+log = logging.getLogger(__name__)
+
+_NONE = object()
 
 
 class Sink:
@@ -30,5 +36,11 @@ class Sink:
         return bool(self._pusher.empty_data_set)
 
     def write(self, records: Iterable[dict[str, Any]]) -> None:
-        """Write the records, in order, chunk by chunk as they come."""
-        self._pusher.push(records)
+        """Write the records, in order, chunk by chunk as they come; nothing at all when
+        there are none (as ``Pusher`` does for a list)."""
+        stream = iter(records)
+        first = next(stream, _NONE)
+        if first is _NONE:
+            log.info("Doing nothing - no data to push")
+            return
+        self._pusher.push(chain([first], stream))

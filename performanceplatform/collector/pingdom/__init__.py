@@ -3,45 +3,79 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from performanceplatform.collector.pingdom.client import PingdomClient, check_credentials
-from performanceplatform.collector.pingdom.records import Gaps, to_records
-from performanceplatform.collector.pingdom.window import run_window
+from performanceplatform.collector.pingdom.client import check_credentials
+from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.utils.checks import Problems, raise_all, where_of
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 100
-
 
 def validate(credentials: Any, query: Any, options: Any) -> None:
     """Every problem of the credentials, query and options, as one ``ConfigError``."""
-    secrets = Problems(where_of(credentials, "credentials"))
-    check_credentials(credentials, secrets)
-    problems = Problems("query config")
-    problems.text(query if isinstance(query, dict) else {}, "name", "query.name")
-    problems.chunk_size(options if isinstance(options, dict) else {})
-    raise_all(secrets, problems)
+    checks = Checks(query=Problems("query config"),
+                    credentials=Problems(where_of(credentials, "credentials")))
+    Hours(None).check(query, options, credentials, checks)
+    raise_all(checks.credentials, checks.query)
+
+
+class Hours(Collector):
+    """One unit per piece of at most 31 days of the run's hours (``window.pieces``).
+
+    Its records are built here (``_id`` = check name and hour), not by the record builder,
+    and only ``chunk-size`` applies to writing them, as in the original."""
+
+    source = "pingdom"
+    unit_noun = "piece"
+    builds_records = True
+    write_options = frozenset({"chunk-size"})
+
+    def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
+              problems: Checks) -> None:
+        check_credentials(credentials, problems.credentials)
+        problems.query.text(query if isinstance(query, dict) else {}, "name", "query.name")
+        problems.query.chunk_size(options if isinstance(options, dict) else {})
+        self.credentials = credentials
+
+    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
+             end_at: Any) -> list[Unit]:
+        """The pieces of the window; an end-only window starts at the check's creation, so
+        this asks Pingdom for the check (one ``GET checks``) first."""
+        from performanceplatform.collector.pingdom.client import PingdomClient
+        from performanceplatform.collector.pingdom.records import Gaps
+        from performanceplatform.collector.pingdom.window import pieces, run_window
+
+        self.client = PingdomClient.from_credentials(self.credentials)
+        self.name = query["name"]
+        found = self.client.find_check(self.name)
+        self.check_id = found["id"]
+        start, end = run_window(start_at, end_at, found.get("created"))
+        log.info("pingdom API %s: check %r from %s to %s", self.client.api.version, self.name,
+                 start, end)
+        self.gaps = Gaps()
+        return [Unit.period(first, last) for first, last in pieces(start, end)]
+
+    def fetch(self, unit: Unit) -> list[dict[str, Any]]:
+        from performanceplatform.collector.pingdom.window import unix_seconds
+
+        return self.client.hours(self.check_id, unix_seconds(unit.start), unix_seconds(unit.end))
+
+    def build(self, unit: Unit, rows: Iterable[Any]):
+        from performanceplatform.collector.pingdom.records import to_records
+
+        return to_records(rows, self.name, self.gaps)
+
+    def close(self) -> None:
+        note = self.gaps.summary() if hasattr(self, "gaps") else None
+        if note:
+            log.warning("%s", note)
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
     """Write one record per hour of the check ``query["name"]`` to the data set."""
-    from performanceplatform.client import DataSet
+    from performanceplatform.pipeline.runner import run
 
-    options = options or {}
-    validate(credentials, query, options)
-    client = PingdomClient.from_credentials(credentials)
-    check = client.find_check(query["name"])
-    start, end = run_window(start_at, end_at, check.get("created"))
-    log.info("pingdom API %s: check %r from %s to %s", client.api.version, query["name"],
-             start, end)
-    hours = client.window_hours(check["id"], start, end)
-    gaps = Gaps()
-    records = list(to_records(hours, query["name"], gaps))
-    note = gaps.summary()
-    if note:
-        log.warning("%s", note)
-    log.info("pingdom: %d hourly records", len(records))
-    chunk_size = options.get("chunk-size", DEFAULT_CHUNK_SIZE)
-    DataSet.from_config(data_set_config).post(records, chunk_size=chunk_size)
+    run(Hours(data_set_config["data-type"]), credentials, data_set_config, query, options,
+        start_at, end_at)

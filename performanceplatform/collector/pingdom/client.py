@@ -21,7 +21,6 @@ neither overlap nor miss an hour.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,7 +35,6 @@ from performanceplatform.collector.pingdom.limits import (
     read_limits,
     retry_hint,
 )
-from performanceplatform.collector.pingdom.window import pieces, unix_seconds
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
@@ -143,19 +141,6 @@ class PingdomClient:
         if not isinstance(hours, list):
             raise SourceError(f"pingdom: GET {self.api.root}{path} answered without "
                               "'summary.hours'", url=f"{self.api.root}{path}")
-        return hours
-
-    def window_hours(self, check_id: Any, start: dt.datetime,
-                     end: dt.datetime) -> list[dict[str, Any]]:
-        """Every hour from ``start`` to ``end`` (naive UTC), asked for in pieces of at most 31
-        days, in order."""
-        parts = pieces(start, end)
-        if len(parts) > 1:
-            log.info("pingdom: %s to %s in %d requests of at most 31 days", start, end,
-                     len(parts))
-        hours: list[dict[str, Any]] = []
-        for first, last in parts:
-            hours.extend(self.hours(check_id, unix_seconds(first), unix_seconds(last)))
         return hours
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:

@@ -29,9 +29,10 @@ def unix(*when):
 
 
 def summaries(sandbox):
-    """``(from, to)`` of each summary.performance request, as integers, in order."""
-    return [(int(float(dict(r["query"])["from"])), int(float(dict(r["query"])["to"])))
-            for r in served(sandbox, "pingdom") if "summary.performance" in r["path"]]
+    """``(from, to)`` of each summary.performance request, as integers, in time order (the
+    pieces of a long window are asked for several at once)."""
+    return sorted((int(float(dict(r["query"])["from"])), int(float(dict(r["query"])["to"])))
+                  for r in served(sandbox, "pingdom") if "summary.performance" in r["path"])
 
 
 def statuses(sandbox):
