@@ -72,12 +72,17 @@ class WebtrendsClient:
     def fetch(self, url: str, periods: list[Period], extra: dict[str, str] | None = None
               ) -> Iterator[tuple[str, Any]]:
         """``(url, data)`` for each period, in order."""
-        for start, end in periods:
-            params = {"start_period": start, "end_period": end, "format": "json"}
-            params.update(extra or {})
-            log.info("Fetching Webtrends %s for %s..%s", redact_url(url), start, end)
-            body = source_json(self.session, "GET", url, source=SOURCE, params=params)
-            if not isinstance(body, dict) or "data" not in body:
-                raise SourceError(f"{SOURCE}: GET {redact_url(url)} ({start}..{end}) answered "
-                                  "JSON without a 'data' member", url=redact_url(url))
-            yield url, body["data"]
+        for period in periods:
+            yield url, self.fetch_period(url, period, extra)
+
+    def fetch_period(self, url: str, period: Period, extra: dict[str, str] | None = None) -> Any:
+        """The ``data`` blob of one period."""
+        start, end = period
+        params = {"start_period": start, "end_period": end, "format": "json"}
+        params.update(extra or {})
+        log.info("Fetching Webtrends %s for %s..%s", redact_url(url), start, end)
+        body = source_json(self.session, "GET", url, source=SOURCE, params=params)
+        if not isinstance(body, dict) or "data" not in body:
+            raise SourceError(f"{SOURCE}: GET {redact_url(url)} ({start}..{end}) answered "
+                              "JSON without a 'data' member", url=redact_url(url))
+        return body["data"]

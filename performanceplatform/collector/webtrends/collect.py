@@ -1,4 +1,5 @@
-"""What both Webtrends collectors do: check the config, fetch, parse, push.
+"""What both Webtrends collectors do (``pipeline.collector``): check the config, one unit
+per period, fetch and parse a period's ``data``, rows → ``(item, fields)``.
 
 ``credentials``: ``user``, ``password`` (HTTP Basic auth), ``api_version`` (``"v3"``
 selects the v3 parsers, anything else the v2 ones) and the collector's URL key
@@ -7,11 +8,12 @@ selects the v3 parsers, anything else the v2 ones) and the collector's URL key
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, ClassVar
 
-from performanceplatform.collector.webtrends.client import Period, WebtrendsClient
-from performanceplatform.collector.webtrends.records import Row, ShapeError, build_records
+from performanceplatform.collector.webtrends.client import Period
+from performanceplatform.collector.webtrends.records import Row, ShapeError
+from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.utils.checks import Problems, where_of
 from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.http import redact_url
@@ -35,20 +37,54 @@ def is_v3(credentials: Mapping[str, Any]) -> bool:
     return credentials.get("api_version") == "v3"
 
 
-def collect_parse_and_push(credentials: Mapping[str, Any], url: str, periods: list[Period],
-                           parse: Parse, data_set_config: dict[str, Any],
-                           options: Mapping[str, Any], extra_params: dict[str, str] | None = None
-                           ) -> None:
-    """Fetch every period first, then build the records and push them."""
-    from performanceplatform.utils.data_pusher import Pusher
+class WebtrendsCollector(Collector):
+    """The shared steps; a subclass says which URL, periods, parser and parameters."""
 
-    client = WebtrendsClient(credentials["user"], credentials["password"])
-    rows: list[Row] = []
-    for fetched_url, data in client.fetch(url, periods, extra_params):
+    source = "webtrends"
+    url_key: ClassVar[str] = ""
+    extra_params: ClassVar[dict[str, str] | None] = None
+
+    def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
+              problems: Checks) -> None:
+        from performanceplatform.utils.options import check_record_options
+
+        check_credentials(credentials, self.url_key, problems.credentials)
+        self.check_query(query if isinstance(query, Mapping) else {}, options, problems.query)
+        check_record_options(problems.query, options)
+        self.credentials = credentials
+
+    def check_query(self, query: Mapping[str, Any], options: Mapping[str, Any],
+                    problems: Problems) -> None:
+        """The collector's own query and option keys."""
+
+    def periods(self, start_at: Any, end_at: Any) -> list[Period]:
+        raise NotImplementedError
+
+    def url(self, query: Mapping[str, Any]) -> str:
+        return str(self.credentials[self.url_key])
+
+    def parser(self, options: Mapping[str, Any]) -> Parse:
+        raise NotImplementedError
+
+    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
+             end_at: Any) -> list[Unit]:
+        from performanceplatform.collector.webtrends.client import WebtrendsClient
+
+        self.client = WebtrendsClient(self.credentials["user"], self.credentials["password"])
+        self.address = self.url(query or {})
+        self.parse = self.parser(options)
+        return [Unit(f"{start}..{end}", extra=(start, end))
+                for start, end in self.periods(start_at, end_at)]
+
+    def fetch(self, unit: Unit) -> list[Row]:
+        data = self.client.fetch_period(self.address, unit.extra, self.extra_params)
         try:
-            rows.extend(parse(data))
+            return list(self.parse(data))
         except ShapeError as exc:
-            shown = redact_url(fetched_url)
+            shown = redact_url(self.address)
             raise SourceError(f"webtrends: unexpected answer from {shown}: {exc}", url=shown)
-    records = build_records(rows, options, data_set_config["data-type"])
-    Pusher(data_set_config, dict(options)).push(records)
+
+    def build(self, unit: Unit, rows: Iterable[Row]):
+        from performanceplatform.collector.webtrends.records import pairs
+
+        return pairs(rows)

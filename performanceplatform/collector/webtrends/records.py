@@ -114,12 +114,16 @@ def reports_v3(data: Any, row_type_name: str) -> Iterator[Row]:
 Parser = Callable[[Any], Iterator[Row]]
 
 
+def pairs(rows: Iterable[Row]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """``(item, special fields)`` of each parsed row."""
+    for start, fields in rows:
+        yield {"start_date": start}, fields
+
+
 def build_records(rows: Iterable[Row], options: Mapping[str, Any], data_type: str
                   ) -> list[dict[str, Any]]:
-    """Records with ids, through the shared ``DataParser``."""
-    from performanceplatform.utils.data_parser import DataParser
+    """Records with ids, as the pipeline builds them (``pipeline.records``)."""
+    from performanceplatform.pipeline.records import RecordBuilder
 
-    rows = list(rows)
-    items = [{"start_date": start} for start, _fields in rows]
-    special = [fields for _start, fields in rows]
-    return DataParser(items, options, data_type).get_data(special)
+    builder = RecordBuilder(options, data_type)
+    return builder.finish(list(builder.records(pairs(rows))))
