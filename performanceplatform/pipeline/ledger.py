@@ -21,6 +21,10 @@ def _plural(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def _was(number: int) -> str:
+    return "was" if number == 1 else "were"
+
+
 class Ledger:
     """The records handed to the sink, and where each unit's records end."""
 
@@ -76,4 +80,5 @@ class Ledger:
                     f"{self.units[done - 1].label}")
         if failed is None:
             return head
-        return f"{head}; {_plural(total - done, self.noun)} from {failed} on were not"
+        left = total - done
+        return f"{head}; {_plural(left, self.noun)} from {failed} on {_was(left)} not"

@@ -456,8 +456,10 @@ class CliResult:
     timeout: float = CLI_TIMEOUT_S
 
 
-def cli_env(scenario: Scenario, port: int, work: Path) -> dict[str, str]:
-    """The environment of the run: frozen clock, built-in URLs sent to the server, no waits."""
+def cli_env(scenario: Scenario, port: int, work: Path, concurrency: int | None = None
+            ) -> dict[str, str]:
+    """The environment of the run: frozen clock, built-in URLs sent to the server, no waits;
+    ``concurrency``: units fetched at once (``PP_COLLECTOR_CONCURRENCY``), when given."""
     env = dict(os.environ)
     # PP_COLLECTOR_DEPARTMENTS too: the runs use the department table the package ships,
     # as the original used the one it had built in
@@ -474,6 +476,8 @@ def cli_env(scenario: Scenario, port: int, work: Path) -> dict[str, str]:
         # sends it in a POST body unless told otherwise (see collector/piwik/README.rst)
         "PP_COLLECTOR_PIWIK_TOKEN_IN_URL": "1",
     })
+    if concurrency is not None:
+        env["PP_COLLECTOR_CONCURRENCY"] = str(concurrency)
     values = placeholders(port, work)
     env.update({name: render(str(v), values) for name, v in scenario.args.get("env", {}).items()})
     return env
@@ -695,14 +699,16 @@ def evaluate(scenario: Scenario, server: ReplayServer, cli: CliResult) -> Outcom
     return Outcome(scenario, cli, list(server.writes), list(server.unmatched), unused, problems)
 
 
-def replay_scenario(folder: Path, work: Path, timeout: float = CLI_TIMEOUT_S) -> Outcome:
-    """Replay the scenario in ``folder``, rendering its inputs into the empty folder ``work``."""
+def replay_scenario(folder: Path, work: Path, timeout: float = CLI_TIMEOUT_S,
+                    concurrency: int | None = None) -> Outcome:
+    """Replay the scenario in ``folder``, rendering its inputs into the empty folder ``work``
+    (``concurrency``: the units the run fetches at once; the pipeline's default if None)."""
     scenario = Scenario.load(folder)
     work = Path(work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     with ReplayServer(scenario) as server:
         argv = render_scenario(scenario, work, server.port)
-        cli = run_cli(argv, cli_env(scenario, server.port, work), work, timeout)
+        cli = run_cli(argv, cli_env(scenario, server.port, work, concurrency), work, timeout)
     return evaluate(scenario, server, cli)
 
 
@@ -720,6 +726,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenarios", nargs="*", help="scenario folders, or names under the "
                         f"golden folder (${GOLDEN_ENV} or {DEFAULT_GOLDEN_DIR})")
     parser.add_argument("--all", action="store_true", help="replay every scenario")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="units each run fetches at once (default: the pipeline's)")
     args = parser.parse_args(argv)
     folders = scenario_dirs(golden_dir()) if args.all else [_resolve(n) for n in args.scenarios]
     if not folders:
@@ -727,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for folder in folders:
         with tempfile.TemporaryDirectory(prefix="pp-golden-") as work:
-            outcome = replay_scenario(folder, Path(work))
+            outcome = replay_scenario(folder, Path(work), concurrency=args.concurrency)
         failed += not outcome.passed
         print(outcome.report(), flush=True)
     if len(folders) > 1:

@@ -25,8 +25,10 @@ def scenario_params() -> list:
 
 
 @pytest.mark.golden
+@pytest.mark.parametrize("concurrency", [1, 4])
 @pytest.mark.parametrize("folder", scenario_params())
-def test_replay(folder: Path, tmp_path: Path) -> None:
-    outcome = replay.replay_scenario(folder, tmp_path / "work")
+def test_replay(folder: Path, concurrency: int, tmp_path: Path) -> None:
+    """Every recorded run, fetching one unit at a time and four at once: the same writes."""
+    outcome = replay.replay_scenario(folder, tmp_path / "work", concurrency=concurrency)
     if not outcome.passed:
         pytest.fail(outcome.report(), pytrace=False)

@@ -433,3 +433,9 @@ def test_a_hanging_cli_is_reported_as_a_timeout(tmp_path):
                          timeout=0.001)
     assert cli.timed_out
     assert replay.check_exit(0, cli) == ["the CLI did not finish within 0.001 s"]
+
+
+def test_the_cli_environment_sets_the_concurrency_only_when_asked(tmp_path, monkeypatch):
+    monkeypatch.delenv("PP_COLLECTOR_CONCURRENCY", raising=False)
+    assert replay.cli_env(load(PINGDOM), 4321, tmp_path, 4)["PP_COLLECTOR_CONCURRENCY"] == "4"
+    assert "PP_COLLECTOR_CONCURRENCY" not in replay.cli_env(load(PINGDOM), 4321, tmp_path)
