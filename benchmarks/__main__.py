@@ -9,7 +9,9 @@ same run, and the ratio is what to read:
 - records: documents per second from ``DataParser`` with the default (Python 2 ordered) id
   vs ``idMapping``;
 - start: wall time of ``pp-collector --help`` vs a bare ``python -c pass``, and of the
-  sandbox from launch to listening (it should stay under a second).
+  sandbox from launch to listening (it should stay under a second);
+- backfill: a year of daily GA4 periods at ``--concurrency 4`` vs 1 vs N·L/C
+  (``benchmarks/backfill.py``).
 """
 
 from __future__ import annotations
@@ -120,6 +122,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=20000, help="records per figure")
+    parser.add_argument("--backfill-days", type=int, default=365,
+                        help="daily periods of the back-fill figure (0: skip it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         process, url = start_sandbox(Path(tmp))
@@ -142,6 +146,11 @@ def main() -> int:
     sandbox = bench_sandbox_start(3)
     print(f"sandbox  launch to listening {sandbox * 1000:6.0f} ms  ratio to python -c pass "
           f"{sandbox / bare:6.1f}x")
+    if args.backfill_days:
+        from benchmarks.backfill import Scenario, bench_backfill, report
+
+        scenario = Scenario(days=args.backfill_days)
+        print("\n".join(report(scenario, bench_backfill(scenario))))
     return 0
 
 
