@@ -17,6 +17,9 @@ from performanceplatform.sandbox import Sandbox
 SANDBOX_TOKEN = "sandbox-token-0123456789"
 OMNISCIENT_TOKEN = "sandbox-omniscient-0123456789"
 REPO = Path(__file__).resolve().parents[1]
+# tests/collectors registered in the entry-point group pp_collector.collectors, as a
+# third-party package registers its collectors (the CLI refuses unregistered modules)
+TEST_COLLECTORS = REPO / "tests" / "collectors" / "site"
 
 
 def stored(sandbox: Sandbox, data_group: str, data_type: str) -> list[dict[str, Any]]:
@@ -84,7 +87,7 @@ class CliRunner:
             "PP_COLLECTOR_SANDBOX_URL": self.sandbox.url,
             "PP_COLLECTOR_BACKOFF_SCALE": "0",
             "PP_COLLECTOR_LOG_DIR": str(self.workdir / "log"),
-            "PYTHONPATH": str(REPO),
+            "PYTHONPATH": os.pathsep.join([str(REPO), str(TEST_COLLECTORS)]),
         })
         run_env.update(env or {})
         done = subprocess.run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from performanceplatform.client.base import BaseClient
+from performanceplatform.utils import writes
 
 
 class DataSet(BaseClient):
@@ -32,9 +33,25 @@ class DataSet(BaseClient):
         return self._get("", params=query_parameters)
 
     def post(self, records: Any, chunk_size: int = 0) -> Any:
-        """POST records: one request, or one per ``chunk_size`` records of any iterable."""
-        return self._post("", records, chunk_size=chunk_size)
+        """POST records: one request, or one per ``chunk_size`` records of any iterable.
+
+        Within a run (``utils.writes``) every record is seen on its way, for the run's
+        duplicate-id check."""
+        run = writes.current()
+        return self._post("", run.watch(records) if run else records, chunk_size=chunk_size)
 
     def empty_data_set(self) -> Any:
         """Remove every record: ``PUT []``."""
         return self._put("", [])
+
+    def _request(self, method: str, path: str, data: Any = None,
+                 params: dict[str, Any] | None = None) -> Any:
+        """Each accepted write is reported to the current run (``utils.writes``)."""
+        answer = super()._request(method, path, data=data, params=params)
+        run = writes.current()
+        if run is not None and not self.dry_run:
+            if method == "POST":
+                run.wrote(len(data) if isinstance(data, (list, tuple)) else 1)
+            elif method == "PUT" and data == []:
+                run.emptied_data_set()
+        return answer
