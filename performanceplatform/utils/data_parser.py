@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import zip_longest
 from typing import Any
 
+from performanceplatform.utils.checks import did_you_mean
 from performanceplatform.utils.datetimeutil import to_datetime
 from performanceplatform.utils.errors import ConfigError
 from performanceplatform.utils.py2compat import py2_merged_order, py2_order, py2_str
@@ -72,6 +73,7 @@ class DataParser:
     def get_data(self, special_fields: Sequence[Mapping] | None = None) -> list[Document]:
         """All records, after the plugins (if any)."""
         documents = list(self._documents(special_fields))
+        self._check_id_fields(documents)
         if self.plugins:
             from performanceplatform.utils.plugins import run_plugins
 
@@ -84,7 +86,32 @@ class DataParser:
         if self.plugins:
             yield from self.get_data(special_fields)
             return
-        yield from self._documents(special_fields)
+        documents = self._documents(special_fields)
+        first = next(documents, None)
+        if first is None:
+            return
+        self._check_id_fields([first])
+        yield first
+        yield from documents
+
+    def _check_id_fields(self, documents: Sequence[Document]) -> None:
+        """``idMapping`` naming a field that none of ``documents`` has is a ConfigError.
+
+        Checked on what is built before the first write: every record where the collector
+        builds them all, the first one where it streams. With ``plugins`` the ids come from
+        their ``ComputeIdFrom``, so ``idMapping`` does not matter.
+        """
+        if not self.id_mapping or self.plugins or not documents:
+            return
+        keys = [self.id_mapping] if isinstance(self.id_mapping, str) else list(self.id_mapping)
+        missing = [key for key in keys if not any(key in doc for doc in documents)]
+        if missing:
+            fields = sorted(key for key in documents[0] if key not in ("_id", "humanId"))
+            names = ", ".join(f"'{key}'" for key in missing)
+            raise ConfigError(
+                f"no record has the field{'s' if len(missing) > 1 else ''} {names}"
+                f"{did_you_mean(missing[0], fields)}, so the _ids would be wrong; the "
+                f"records' fields: {', '.join(fields)}", key="options.idMapping")
 
     def _documents(self, special_fields: Iterable[Mapping] | None) -> Iterator[Document]:
         return iter_documents(self.data, self.data_type, self.mappings, special_fields,
