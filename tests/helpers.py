@@ -71,6 +71,22 @@ class CliRunner:
                  args: list[str] | None = None, console: bool = True,
                  timeout: float = 120) -> CliResult:
         """Run ``pp-collector``; ``args`` replaces the generated arguments when given."""
+        command, run_env = self._invocation(query, credentials, extra, token, env, args, console)
+        done = subprocess.run(command, cwd=self.workdir, env=run_env, capture_output=True,
+                              text=True, timeout=timeout)
+        return CliResult(done.returncode, done.stdout, done.stderr, self.workdir)
+
+    def start(self, query: dict[str, Any] | None = None, credentials: dict | None = None,
+              *extra: str, token: str = SANDBOX_TOKEN, env: dict[str, str] | None = None,
+              console: bool = True) -> subprocess.Popen:
+        """Start ``pp-collector`` without waiting for it (to signal it mid-run)."""
+        command, run_env = self._invocation(query, credentials, extra, token, env, None, console)
+        return subprocess.Popen(command, cwd=self.workdir, env=run_env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def _invocation(self, query: dict[str, Any] | None, credentials: dict | None,
+                    extra: tuple[str, ...], token: str, env: dict[str, str] | None,
+                    args: list[str] | None, console: bool) -> tuple[list[str], dict[str, str]]:
         if args is None:
             args = ["-c", str(self.write("credentials.json", credentials or {})),
                     "-t", str(self.write("token.json", {"token": token})),
@@ -90,9 +106,4 @@ class CliRunner:
             "PYTHONPATH": os.pathsep.join([str(REPO), str(TEST_COLLECTORS)]),
         })
         run_env.update(env or {})
-        done = subprocess.run(
-            [sys.executable, "-m", "performanceplatform.collector", *args, *extra],
-            cwd=self.workdir, env=run_env, capture_output=True, text=True, timeout=timeout)
-        return CliResult(done.returncode, done.stdout, done.stderr, self.workdir)
-
-
+        return [sys.executable, "-m", "performanceplatform.collector", *args, *extra], run_env

@@ -102,13 +102,12 @@ class Writes:
     # -- for a run stopped half-way ----------------------------------------------------
     def summary(self) -> str:
         """What was and was not written, in words."""
-        if not self.chunks:
-            written = "no records were written"
-        else:
-            written = (f"{_plural(self.records, 'record')} in {_plural(self.chunks, 'chunk')} "
-                       "were written (a re-run overwrites them by _id)")
         emptied = "the data set was emptied; " if self.emptied else ""
-        return f"{emptied}{written}; the rest were not written"
+        if not self.chunks:
+            return f"{emptied}no records were written"
+        return (f"{emptied}{_plural(self.records, 'record')} in "
+                f"{_plural(self.chunks, 'chunk')} were written (a re-run overwrites them by "
+                "_id); the rest were not written")
 
 
 def _plural(count: int, noun: str) -> str:
