@@ -27,8 +27,8 @@ QUERY_KEYS = frozenset({"value"})
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
-    Pusher(data_set_config, options).push([{"_id": "acme", "_timestamp": "2018-08-01T00:00:00+00:00",
-                                             "value": query["value"]}])
+    record = {"_id": "acme", "_timestamp": "2018-08-01T00:00:00+00:00", "value": query["value"]}
+    Pusher(data_set_config, options).push([record])
 '''
 
 
