@@ -95,9 +95,9 @@ class Writes:
         if not ids:
             return
         shown = ", ".join(ids[:SHOWN_IDS]) + (", ..." if len(ids) > SHOWN_IDS else "")
-        log.warning("%d _id%s were given to records that differ (Backdrop keeps only the last "
-                    "record of each): %s; check options.idMapping", len(ids),
-                    "" if len(ids) == 1 else "s", shown)
+        count = "1 _id was" if len(ids) == 1 else f"{len(ids)} _ids were"
+        log.warning("%s given to records that differ (Backdrop keeps only the last record of "
+                    "each): %s; check options.idMapping", count, shown)
 
     # -- for a run stopped half-way ----------------------------------------------------
     def summary(self) -> str:

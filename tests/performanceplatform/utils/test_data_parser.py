@@ -483,3 +483,45 @@ def test_golden_time_span_mapped_to_period_in_id_mapping():
 def test_plugins_must_be_a_list():
     with pytest.raises(ConfigError, match="options.plugins"):
         DataParser([], {"plugins": "ComputeIdFrom('a')"}, "t")
+
+
+# -- idMapping naming a field that no record has (issue 7) ---------------------------------
+
+def parser(rows, id_mapping, plugins=None):
+    options = {"idMapping": id_mapping}
+    if plugins:
+        options["plugins"] = plugins
+    return DataParser([item(row) for row in rows], options, "browsers")
+
+
+def test_idmapping_naming_a_field_no_record_has_is_a_config_error():
+    with pytest.raises(ConfigError) as error:
+        parser([{"browser": "a"}, {"browser": "b"}], ["dataType", "browsr"]).get_data()
+    assert error.value.key == "options.idMapping"
+    assert "no record has the field 'browsr' (did you mean `browser`?)" in str(error.value)
+    assert "the records' fields: _timestamp, browser, dataType" in str(error.value)
+
+
+def test_idmapping_as_one_string_and_several_missing_fields():
+    with pytest.raises(ConfigError, match="no record has the fields 'x', 'y'"):
+        parser([{"browser": "a"}], ["x", "y"]).get_data()
+    with pytest.raises(ConfigError, match="no record has the field 'x'"):
+        parser([{"browser": "a"}], "x").get_data()
+
+
+def test_a_field_some_records_have_is_accepted_as_the_original_did():
+    docs = parser([{"browser": "a"}, {"browser": "b", "extra": "x"}], ["browser", "extra"]
+                  ).get_data()
+    assert [d["humanId"] for d in docs] == ["a", "bx"]
+
+
+def test_streaming_checks_the_first_record_before_yielding_it():
+    records = parser([{"browser": "a"}], ["browsr"]).iter_data()
+    with pytest.raises(ConfigError, match="'browsr'"):
+        next(records)
+    assert list(parser([], ["browsr"]).iter_data()) == []
+
+
+def test_with_plugins_the_ids_come_from_compute_id_from_so_idmapping_is_not_checked():
+    docs = parser([{"browser": "a"}], ["nowhere"], ["ComputeIdFrom('browser')"]).get_data()
+    assert len(docs) == 1 and docs[0]["_id"] != ""
