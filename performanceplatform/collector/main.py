@@ -243,8 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parse_args(argv)
         with early_log.held(log_level()):
             _load_query(args)
-            entrypoint = validate_entrypoint(
-                args.query, str(args.query.get("path_to_json_file") or args.collector_slug))
+            entrypoint = validate_entrypoint(args.query, _where(args))
             check_dates(args.start_at, args.end_at)
         _run_collector(entrypoint, args)
     except (KeyboardInterrupt, Terminated) as exc:
