@@ -73,7 +73,6 @@ class DataParser:
     def get_data(self, special_fields: Sequence[Mapping] | None = None) -> list[Document]:
         """All records, after the plugins (if any)."""
         documents = list(self._documents(special_fields))
-        self._check_id_fields(documents)
         if self.plugins:
             from performanceplatform.utils.plugins import run_plugins
 
@@ -86,36 +85,48 @@ class DataParser:
         if self.plugins:
             yield from self.get_data(special_fields)
             return
-        documents = self._documents(special_fields)
-        first = next(documents, None)
-        if first is None:
-            return
-        self._check_id_fields([first])
-        yield first
-        yield from documents
-
-    def _check_id_fields(self, documents: Sequence[Document]) -> None:
-        """``idMapping`` naming a field that none of ``documents`` has is a ConfigError.
-
-        Checked on what is built before the first write: every record where the collector
-        builds them all, the first one where it streams. With ``plugins`` the ids come from
-        their ``ComputeIdFrom``, so ``idMapping`` does not matter.
-        """
-        if not self.id_mapping or self.plugins or not documents:
-            return
-        keys = [self.id_mapping] if isinstance(self.id_mapping, str) else list(self.id_mapping)
-        missing = [key for key in keys if not any(key in doc for doc in documents)]
-        if missing:
-            fields = sorted(key for key in documents[0] if key not in ("_id", "humanId"))
-            names = ", ".join(f"'{key}'" for key in missing)
-            raise ConfigError(
-                f"no record has the field{'s' if len(missing) > 1 else ''} {names}"
-                f"{did_you_mean(missing[0], fields)}, so the _ids would be wrong; the "
-                f"records' fields: {', '.join(fields)}", key="options.idMapping")
+        yield from self._documents(special_fields)
 
     def _documents(self, special_fields: Iterable[Mapping] | None) -> Iterator[Document]:
-        return iter_documents(self.data, self.data_type, self.mappings, special_fields,
-                              self.id_mapping, additionalFields=self.additional_fields)
+        documents = iter_documents(self.data, self.data_type, self.mappings, special_fields,
+                                   self.id_mapping, additionalFields=self.additional_fields)
+        if self.id_mapping and not self.plugins:  # with plugins, ComputeIdFrom makes the ids
+            return _checked_id_fields(documents, self.id_mapping)
+        return documents
+
+
+def _checked_id_fields(documents: Iterable[Document], id_mapping: str | Sequence[str]
+                       ) -> Iterator[Document]:
+    """The records, checked against ``idMapping`` as they pass (issue 7).
+
+    A record that has none of its fields would get an empty ``_id`` (which Backdrop refuses):
+    a ConfigError, raised before that record is written, so before anything is written when
+    the first record has none. A field that no record has is a WARNING at the end: the ids
+    were built without it, as the original built them (such configs keep working).
+    """
+    keys = [id_mapping] if isinstance(id_mapping, str) else list(id_mapping)
+    unseen = dict.fromkeys(keys)
+    fields: list[str] = []
+    for doc in documents:
+        fields = fields or sorted(key for key in doc if key not in ("_id", "humanId"))
+        present = [key for key in keys if key in doc]
+        if not present:
+            raise ConfigError(f"a record has no field {_names(keys, 'or')}"
+                              f"{did_you_mean(keys[0], fields)}, so its _id would be empty; "
+                              f"the records' fields: {', '.join(fields)}",
+                              key="options.idMapping")
+        for key in present:
+            unseen.pop(key, None)
+        yield doc
+    if unseen and fields:
+        missing = list(unseen)
+        log.warning("key 'options.idMapping': no record has the field%s %s%s; the _ids were "
+                    "built without %s", "s" if len(missing) > 1 else "", _names(missing, "and"),
+                    did_you_mean(missing[0], fields), "them" if len(missing) > 1 else "it")
+
+
+def _names(keys: Sequence[str], joiner: str) -> str:
+    return f" {joiner} ".join(f"'{key}'" for key in keys)
 
 
 def build_document_set(

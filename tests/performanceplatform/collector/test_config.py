@@ -150,12 +150,24 @@ def test_no_warning_when_ids_are_unique(sandbox, run_cli):
 
 # -- idMapping naming a field no record has ------------------------------------------------
 
-def test_idmapping_naming_a_field_no_record_has_is_refused_before_anything_is_sent(sandbox,
-                                                                                 run_cli):
+def test_idmapping_that_leaves_the_ids_empty_is_refused_before_anything_is_sent(sandbox,
+                                                                              run_cli):
+    options = {"mappings": {"label": "browser", "nb_visits": "sessions"},
+               "idMapping": ["browsr"]}
+    result = run_cli(query(options=options), credentials(sandbox), "-s", "2018-08-01",
+                     "-e", "2018-08-01")
+    assert_one_line_failure(result, "key 'options.idMapping': a record has no field 'browsr' "
+                                    "(did you mean `browser`?), so its _id would be empty")
+    assert posts(sandbox) == []
+
+
+def test_idmapping_naming_a_field_no_record_has_is_warned_about(sandbox, run_cli):
     options = {"mappings": {"label": "browser", "nb_visits": "sessions"},
                "idMapping": ["dataType", "_timestamp", "browsr"]}
     result = run_cli(query(options=options), credentials(sandbox), "-s", "2018-08-01",
                      "-e", "2018-08-01")
-    assert_one_line_failure(result, "key 'options.idMapping': no record has the field 'browsr' "
-                                    "(did you mean `browser`?)")
-    assert posts(sandbox) == []
+    assert result.code == 0, result.output  # the original's ids, as before
+    found = warnings(result)
+    assert any("key 'options.idMapping': no record has the field 'browsr' (did you mean "
+               "`browser`?)" in line for line in found), found
+    assert any("_id was given to records that differ" in line for line in found), found
