@@ -54,8 +54,9 @@ def was_logged(exc: BaseException) -> bool:
 
 
 def log_failure(exc: BaseException, console: bool, log_dir: str | None,
-                fields: dict[str, Any]) -> None:
-    """Open a log for a run that failed before its own, write the held records and the error.
+                fields: dict[str, Any], message: str | None = None) -> None:
+    """Open a log for a run that failed before its own, write the held records and the error
+    (``message``, default the exception's text).
 
     On the console only the held records are shown: the CLI prints the error line itself.
     """
@@ -72,7 +73,7 @@ def log_failure(exc: BaseException, console: bool, log_dir: str | None,
         replay()
         if not console:
             logging.getLogger("performanceplatform.collector.main").error(
-                "%s", exc, extra=logging_setup.extra_fields_from_exception(exc))
+                "%s", message or exc, extra=logging_setup.extra_fields_from_exception(exc))
     except OSError:
         pass  # no log folder: stderr still has the line
     finally:
