@@ -7,7 +7,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 PERIOD_KEYS = ("_hour_start_at", "_day_start_at", "_week_start_at", "_month_start_at",
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (data_set, id)
 );
 CREATE INDEX IF NOT EXISTS records_by_time ON records (data_set, timestamp);
+CREATE INDEX IF NOT EXISTS records_by_write ON records (data_set, seq);
 """
 
 
@@ -119,6 +120,11 @@ class SQLiteStore:
         with self._lock:
             return [row[0] for row in self._db.execute(
                 "SELECT DISTINCT data_set FROM records ORDER BY data_set")]
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read-only SQL query on ``records`` (``store.summary`` uses it)."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
     def close(self) -> None:
         self._db.close()
