@@ -4,10 +4,14 @@ Run it with ``make demo`` (which sets up ``.venv`` first) or ``python demo/run.p
 leaves this machine: the source APIs, Backdrop and Stagecraft are the sandbox's simulated
 services on 127.0.0.1. The jobs are listed in ``demo/jobs.json``; each runs the real
 ``pp-collector`` with a query file (``-q``) or a Stagecraft slug (``-l``) from this folder.
+
+``--keep`` (or ``DEMO_KEEP=1``, e.g. ``make demo DEMO_KEEP=1``) leaves the sandbox running at
+the end and prints the URL of its page (every data set, its count and charts) until Ctrl-C.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -75,7 +79,26 @@ def show_landed(sandbox_url: str, data_sets: list[str]) -> None:
             print("    first: " + json.dumps(first, ensure_ascii=False)[:300])
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run every collector against the sandbox.")
+    parser.add_argument("--keep", action="store_true",
+                        default=os.environ.get("DEMO_KEEP", "") not in ("", "0"),
+                        help="leave the sandbox and its page running until Ctrl-C "
+                             "(also DEMO_KEEP=1)")
+    return parser.parse_args(argv)
+
+
+def keep_serving(process: subprocess.Popen, sandbox_url: str) -> None:
+    print(f"\nThe sandbox keeps running: look at {sandbox_url}/ in a browser. "
+          "Ctrl-C stops it.", flush=True)
+    try:
+        process.wait()
+    except KeyboardInterrupt:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     jobs = json.loads((HERE / "jobs.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="pp-demo-") as tmp:
         workdir = Path(tmp)
@@ -86,10 +109,15 @@ def main() -> int:
             failures = sum(run_job(job, workdir, sandbox_url) != 0 for job in jobs)
             data_sets = list(dict.fromkeys(job["data_set"] for job in jobs))
             show_landed(sandbox_url, data_sets)
+            print(f"\n{len(jobs) - failures} of {len(jobs)} collector runs succeeded.")
+            if args.keep:
+                keep_serving(process, sandbox_url)
+            else:
+                print("To look at it in a browser, keep the sandbox running: "
+                      "make demo DEMO_KEEP=1 (or python demo/run.py --keep).")
         finally:
             process.terminate()
             process.wait(timeout=10)
-    print(f"\n{len(jobs) - failures} of {len(jobs)} collector runs succeeded.")
     return 1 if failures else 0
 
 
