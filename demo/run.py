@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -89,8 +90,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def keep_serving(process: subprocess.Popen, sandbox_url: str) -> None:
+    """Wait for Ctrl-C (or a ``kill``): the caller then stops the sandbox."""
     print(f"\nThe sandbox keeps running: look at {sandbox_url}/ in a browser. "
           "Ctrl-C stops it.", flush=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         process.wait()
     except KeyboardInterrupt:

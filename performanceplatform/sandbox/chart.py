@@ -12,7 +12,8 @@ import datetime as dt
 from html import escape
 
 WIDTH, HEIGHT = 460, 180
-LEFT, RIGHT, TOP, BOTTOM = 64, 14, 12, 40  # margins: tick labels and axis titles live there
+LEFT, RIGHT, TOP, BOTTOM = 76, 14, 12, 40  # margins: tick labels and axis titles live there
+LABEL_CHARS = 22  # a longer field name is cut short beside the y axis (the title has it all)
 
 
 def chart(chart_id: str, field: str, points: list[tuple[str, float]]) -> str:
@@ -39,7 +40,7 @@ def chart(chart_id: str, field: str, points: list[tuple[str, float]]) -> str:
         _text(right, bottom + 14, _when(points[-1][0], times[-1] - times[0]), "end"),
         _text((LEFT + right) / 2, HEIGHT - 4, "_timestamp", "middle", "axis-title"),
         f'<text class="axis-title" text-anchor="middle" '
-        f'transform="translate(12,{(TOP + bottom) / 2}) rotate(-90)">{name}</text>',
+        f'transform="translate(12,{(TOP + bottom) / 2}) rotate(-90)">{_label(field)}</text>',
         f'<polyline class="series" points="{coordinates}"/>',
     ]
     if len(points) == 1:
@@ -70,5 +71,12 @@ def _text(x: float, y: float, text: str, anchor: str, css: str = "tick") -> str:
             f'{escape(text)}</text>')
 
 
+def _label(field: str) -> str:
+    return escape(field if len(field) <= LABEL_CHARS else field[:LABEL_CHARS - 1] + "…")
+
+
 def _number(value: float) -> str:
+    """A tick label: ``1,234.5``; millions and more as ``32.97M``."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.4g}M"
     return f"{value:,.6g}"

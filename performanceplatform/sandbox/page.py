@@ -31,7 +31,8 @@ h1 { margin-bottom: .25rem; } h2 { margin: 2rem 0 .25rem; border-top: 2px solid 
        padding-top: .75rem; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left;
        padding: .3rem .6rem .3rem 0; border-bottom: 1px solid #b1b4b6; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td { white-space: nowrap; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.table { overflow-x: auto; }
 .meta { color: #505a5f; margin: 0 0 .5rem; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 figure { margin: 0; max-width: 460px; } caption { text-align: left; }
@@ -88,11 +89,12 @@ def _table(data_sets: list[DataSetSummary]) -> str:
         f'<td class="n">{d.records:,}</td><td>{_time(d.last_write)}</td>'
         f"<td>{_time(d.first_timestamp)}</td><td>{_time(d.last_timestamp)}</td></tr>"
         for index, d in enumerate(data_sets))
-    return ('<table class="data-sets">\n<caption class="meta">Every data set in the store'
-            "</caption>\n<thead><tr><th scope=\"col\">Data set</th>"
+    return ('<div class="table"><table class="data-sets">\n<caption class="meta">'
+            "Every data set in the store (times in UTC)</caption>\n"
+            '<thead><tr><th scope="col">Data set</th>'
             '<th scope="col">Records</th><th scope="col">Last write</th>'
             '<th scope="col">First _timestamp</th><th scope="col">Last _timestamp</th>'
-            f"</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>")
+            f"</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table></div>")
 
 
 def _section(index: int, data_set: DataSetSummary) -> str:
@@ -111,19 +113,19 @@ def _section(index: int, data_set: DataSetSummary) -> str:
     return (f'<section class="data-set" id="ds-{index}" aria-labelledby="ds-{index}-h">\n'
             f'<h2 id="ds-{index}-h">{escape(data_set.name)}</h2>\n'
             f'<p class="meta">{_records(data_set.records)}, last written '
-            f"{_time(data_set.last_write)}</p>\n"
+            f"{_time(data_set.last_write)} UTC</p>\n"
             f'<div class="charts">\n' + "\n".join(figures) + "\n</div>\n"
             f"<details><summary>Record written last</summary><pre>{last}</pre></details>\n"
             "</section>")
 
 
 def _time(value: object) -> str:
-    """A stored UTC time to the second (``2015-01-01 00:00:00 UTC``), escaped."""
+    """A stored UTC time to the second (``2015-01-01 00:00:00``), escaped."""
     if not value:
         return "–"
     text = str(value).replace("T", " ")
     if text.endswith("+00:00") and len(text) >= 25:
-        text = text[:19] + " UTC"
+        text = text[:19]
     return escape(text)
 
 
