@@ -4,9 +4,6 @@ Run it with ``make demo`` (which sets up ``.venv`` first) or ``python demo/run.p
 leaves this machine: the source APIs, Backdrop and Stagecraft are the sandbox's simulated
 services on 127.0.0.1. The jobs are listed in ``demo/jobs.json``; each runs the real
 ``pp-collector`` with a query file (``-q``) or a Stagecraft slug (``-l``) from this folder.
-
-``--keep`` (or ``DEMO_KEEP=1``, e.g. ``make demo DEMO_KEEP=1``) leaves the sandbox running at
-the end and prints the URL of its page (every data set, its count and charts) until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -81,6 +78,8 @@ def show_landed(sandbox_url: str, data_sets: list[str]) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """``--keep`` (or ``DEMO_KEEP=1``, e.g. ``make demo DEMO_KEEP=1``) leaves the sandbox
+    running at the end and prints the URL of its page (every data set, charted) until Ctrl-C."""
     parser = argparse.ArgumentParser(description="Run every collector against the sandbox.")
     parser.add_argument("--keep", action="store_true",
                         default=os.environ.get("DEMO_KEEP", "") not in ("", "0"),

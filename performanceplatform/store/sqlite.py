@@ -7,7 +7,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 PERIOD_KEYS = ("_hour_start_at", "_day_start_at", "_week_start_at", "_month_start_at",
@@ -90,6 +90,11 @@ class SQLiteStore:
             return self._db.execute(
                 "SELECT COUNT(*) FROM records WHERE data_set = ?", (data_set,)).fetchone()[0]
 
+    def select(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read-only SQL query on ``records`` (``store.summary`` uses it)."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
     def query(self, data_set: str, start_at: dt.datetime | None = None,
               end_at: dt.datetime | None = None, inclusive: bool = False,
               filters: Iterable[tuple[str, Any]] = (), sort_by: tuple[str, bool] | None = None,
@@ -120,11 +125,6 @@ class SQLiteStore:
         with self._lock:
             return [row[0] for row in self._db.execute(
                 "SELECT DISTINCT data_set FROM records ORDER BY data_set")]
-
-    def select(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """The rows of a read-only SQL query on ``records`` (``store.summary`` uses it)."""
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
 
     def close(self) -> None:
         self._db.close()
