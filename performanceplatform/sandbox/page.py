@@ -69,8 +69,8 @@ class Page(Service):
 def render(data_sets: list[DataSetSummary], source: str) -> str:
     """The whole page."""
     total = sum(d.records for d in data_sets)
-    body = [f"<h1>Data sets</h1>\n<p class=\"meta\">{len(data_sets)} data sets, "
-            f"{_records(total)} in {escape(source)}. Reload to refresh.</p>"]
+    body = [f"<h1>Data sets</h1>\n<p class=\"meta\">{_count(len(data_sets), 'data set')}, "
+            f"{_count(total, 'record')} in {escape(source)}. Reload to refresh.</p>"]
     if not data_sets:
         body.append("<p>No records yet: POST some to <code>/data/&lt;group&gt;/&lt;type&gt;"
                     "</code>, or run a collector against this sandbox.</p>")
@@ -79,7 +79,8 @@ def render(data_sets: list[DataSetSummary], source: str) -> str:
         body.extend(_section(index, d) for index, d in enumerate(data_sets))
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>pp-sandbox: {len(data_sets)} data sets</title>\n<style>{STYLE}</style>\n"
+            f"<title>pp-sandbox: {_count(len(data_sets), 'data set')}</title>\n"
+            f"<style>{STYLE}</style>\n"
             "</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
 
 
@@ -112,7 +113,7 @@ def _section(index: int, data_set: DataSetSummary) -> str:
                              ensure_ascii=False))
     return (f'<section class="data-set" id="ds-{index}" aria-labelledby="ds-{index}-h">\n'
             f'<h2 id="ds-{index}-h">{escape(data_set.name)}</h2>\n'
-            f'<p class="meta">{_records(data_set.records)}, last written '
+            f'<p class="meta">{_count(data_set.records, "record")}, last written '
             f"{_time(data_set.last_write)} UTC</p>\n"
             f'<div class="charts">\n' + "\n".join(figures) + "\n</div>\n"
             f"<details><summary>Record written last</summary><pre>{last}</pre></details>\n"
@@ -129,5 +130,5 @@ def _time(value: object) -> str:
     return escape(text)
 
 
-def _records(count: int) -> str:
-    return f"{count:,} record" + ("" if count == 1 else "s")
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
