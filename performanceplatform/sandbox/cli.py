@@ -21,7 +21,8 @@ from performanceplatform.sandbox.registry import build_sandbox
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="pp-sandbox",
-        description="Serve simulated Backdrop, Stagecraft and source APIs on loopback.")
+        description="Serve simulated Backdrop, Stagecraft and source APIs on loopback, and a "
+                    "page of what is stored at /.")
     parser.add_argument("--config", help="sandbox config file (JSON); see the README")
     parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port (default 8080; 0: any)")
