@@ -26,7 +26,6 @@ from urllib.parse import urljoin
 
 import requests
 
-from performanceplatform.client.tally import add_written
 from performanceplatform.utils.errors import CollectorError, SinkError
 from performanceplatform.utils.http import (
     USER_AGENT,
@@ -143,10 +142,7 @@ class BaseClient:
         except requests.RequestException as exc:
             raise SinkError(f"{method} {redact_url(url)} failed: could not connect "
                             f"({type(exc).__name__})", url=redact_url(url))
-        result = self._result(method, url, response)
-        if method == "POST" and isinstance(data, list):
-            add_written(len(data))
-        return result
+        return self._result(method, url, response)
 
     def _result(self, method: str, url: str, response: requests.Response) -> Any:
         if 300 <= response.status_code < 400:

@@ -30,6 +30,17 @@ class RecordBuilder:
             yield build_document(item, parser.data_type, fields, parser.mappings,
                                  parser.id_mapping, parser.additional_fields)
 
+    def checked(self, records: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        """The run's records, checked against ``idMapping`` as they pass, as ``DataParser``
+        checks them (a record that would get an empty ``_id`` is a ``ConfigError`` before it
+        is written; a field no record has, a warning at the end)."""
+        parser = self._parser
+        if not parser.id_mapping or parser.plugins:  # with plugins, ComputeIdFrom makes ids
+            return records
+        from performanceplatform.utils.data_parser import _checked_id_fields
+
+        return _checked_id_fields(records, parser.id_mapping)
+
     def finish(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The records after the plugins (if any)."""
         if not self._parser.plugins:
@@ -46,6 +57,9 @@ class FinishedRecords:
 
     def records(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         return iter(records)
+
+    def checked(self, records: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        return records
 
     def finish(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return records

@@ -67,13 +67,13 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
         ledger = Ledger(units, collector.unit_noun, None if whole else sink.chunk_size)
         try:
             if whole:
-                records = builder.finish(list(ledger.drain(_events(collector, units, workers,
-                                                                   builder))))
+                records = builder.finish(list(builder.checked(ledger.drain(
+                    _events(collector, units, workers, builder)))))
                 sink.write(iter(records))
             elif workers > 1:
                 _write_pipelined(collector, units, workers, builder, sink, ledger)
             else:
-                sink.write(ledger.drain(_events(collector, units, 1, builder)))
+                sink.write(builder.checked(ledger.drain(_events(collector, units, 1, builder))))
         except SinkError as exc:
             raise ledger.sink_failed(exc)
     finally:
@@ -140,7 +140,7 @@ def _write_pipelined(collector: Collector, units: list[Unit], workers: int, buil
                                 daemon=True)
     producer.start()
     try:
-        sink.write(ledger.drain(_received(handoff)))
+        sink.write(builder.checked(ledger.drain(_received(handoff))))
     finally:
         stop.set()
         producer.join()

@@ -12,6 +12,8 @@ from performanceplatform.utils.checks import Problems, raise_all, where_of
 
 log = logging.getLogger(__name__)
 
+QUERY_KEYS = frozenset({"name"})
+
 
 def validate(credentials: Any, query: Any, options: Any) -> None:
     """Every problem of the credentials, query and options, as one ``ConfigError``."""

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
 from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
 from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.utils.checks import Problems, raise_all, where_of

@@ -29,6 +29,9 @@ class KeyMetrics(WebtrendsCollector):
 
         return keymetrics_v3 if is_v3(self.credentials) else keymetrics_v2
 
+QUERY_KEYS: frozenset[str] = frozenset()  # the query is not read
+OPTION_KEYS = frozenset({"row_type_name"})  # old configs carry it; not read
+
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
     """Collect Webtrends key metrics into the data set (the query is not used)."""

@@ -39,6 +39,9 @@ class Reports(WebtrendsCollector):
         parse = reports_v3 if is_v3(self.credentials) else reports_v2
         return partial(parse, row_type_name=options["row_type_name"])
 
+QUERY_KEYS = frozenset({"report_id"})
+OPTION_KEYS = frozenset({"row_type_name"})
+
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
     """Collect one Webtrends report, one request per day, into the data set."""
