@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -84,8 +85,20 @@ def write_inputs(folder: Path, url: str, days: int) -> list[str]:
             "-s", start.isoformat(), "-e", end.isoformat(), "--console-logging"]
 
 
+@dataclass
+class Run:
+    seconds: float
+    cli_cpu: float      # CPU seconds of the collector process
+    sandbox_cpu: float  # CPU seconds of this process: the simulated GA4 and Backdrop
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_run(sandbox, scenario: Scenario, args: list[str], concurrency: int,
-              folder: Path) -> float:
+              folder: Path) -> Run:
     sandbox.reset()
     sandbox.faults.add([
         {"service": "ga4", "status": None, "delay": scenario.request_latency,
@@ -94,21 +107,24 @@ def timed_run(sandbox, scenario: Scenario, args: list[str], concurrency: int,
          "count": scenario.posts}])
     env = {**os.environ, "PP_COLLECTOR_SANDBOX_URL": sandbox.url,
            "PP_COLLECTOR_LOG_DIR": str(folder), "LOGLEVEL": "WARNING"}
+    cpu_before = _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "performanceplatform.collector", *args,
                            "--concurrency", str(concurrency)], env=env, capture_output=True,
                           text=True)
     elapsed = time.perf_counter() - started
+    cpu = (_cpu(resource.RUSAGE_CHILDREN) - cpu_before[0],
+           _cpu(resource.RUSAGE_SELF) - cpu_before[1])
     if done.returncode != 0:
         raise SystemExit(f"back-fill at concurrency {concurrency} failed: {done.stderr[-500:]}")
     posts = [r for r in sandbox.requests if r.get("service") == "backdrop"]
     if len(posts) != scenario.posts:
         raise SystemExit(f"expected {scenario.posts} POSTs, Backdrop got {len(posts)}")
-    return elapsed
+    return Run(elapsed, *cpu)
 
 
 def bench_backfill(scenario: Scenario, concurrencies: tuple[int, ...] = (4, 1)
-                   ) -> dict[int, float]:
+                   ) -> dict[int, Run]:
     config = SandboxConfig(auto_data_sets=True, auto_token=TOKEN,
                            services={"ga4": {"rows_per_day": scenario.rows}})
     with tempfile.TemporaryDirectory() as tmp, build_sandbox(config) as sandbox:
@@ -117,17 +133,19 @@ def bench_backfill(scenario: Scenario, concurrencies: tuple[int, ...] = (4, 1)
         return {c: timed_run(sandbox, scenario, args, c, folder) for c in concurrencies}
 
 
-def report(scenario: Scenario, times: dict[int, float]) -> list[str]:
-    one = times.get(1)
+def report(scenario: Scenario, runs: dict[int, Run]) -> list[str]:
+    one = runs[1].seconds if 1 in runs else None
     lines = []
-    for concurrency, seconds in sorted(times.items(), reverse=True):
+    for concurrency, run in sorted(runs.items(), reverse=True):
         ideal = scenario.ideal(concurrency)
         line = (f"backfill {scenario.days} days x {scenario.rows} rows  concurrency "
-                f"{concurrency:2d}  {seconds:6.1f} s  N·L/C {ideal:5.1f} s  ratio to N·L/C "
-                f"{seconds / ideal:5.2f}x")
+                f"{concurrency:2d}  {run.seconds:6.1f} s  N·L/C {ideal:5.1f} s  ratio to N·L/C "
+                f"{run.seconds / ideal:5.2f}x")
         if one and concurrency != 1:
-            line += f"  speed-up over concurrency 1 {one / seconds:5.2f}x"
+            line += f"  speed-up over concurrency 1 {one / run.seconds:5.2f}x"
+        line += f"  (CPU: collector {run.cli_cpu:5.1f} s, sandbox {run.sandbox_cpu:5.1f} s)"
         lines.append(line)
+    times = {c: run.seconds for c, run in runs.items()}
     lines.append(f"backfill POST floor ({scenario.posts} POSTs x "
                  f"{scenario.post_latency * 1000:.0f} ms, one at a time in plan order) "
                  f"{scenario.post_floor:5.1f} s; best run / floor "
