@@ -2,81 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Mapping
-from typing import Any
-
-from performanceplatform.collector.pingdom.client import check_credentials
-from performanceplatform.pipeline.collector import Checks, Collector, Unit
-from performanceplatform.utils.checks import Problems, raise_all, where_of
-
-log = logging.getLogger(__name__)
-
 QUERY_KEYS = frozenset({"name"})
-
-
-def validate(credentials: Any, query: Any, options: Any) -> None:
-    """Every problem of the credentials, query and options, as one ``ConfigError``."""
-    checks = Checks(query=Problems("query config"),
-                    credentials=Problems(where_of(credentials, "credentials")))
-    Hours(None).check(query, options, credentials, checks)
-    raise_all(checks.credentials, checks.query)
-
-
-class Hours(Collector):
-    """One unit per piece of at most 31 days of the run's hours (``window.pieces``).
-
-    Its records are built here (``_id`` = check name and hour), not by the record builder,
-    and only ``chunk-size`` applies to writing them, as in the original."""
-
-    source = "pingdom"
-    unit_noun = "piece"
-    builds_records = True
-    write_options = frozenset({"chunk-size"})
-
-    def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
-              problems: Checks) -> None:
-        check_credentials(credentials, problems.credentials)
-        problems.query.text(query if isinstance(query, dict) else {}, "name", "query.name")
-        problems.query.chunk_size(options if isinstance(options, dict) else {})
-        self.credentials = credentials
-
-    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
-             end_at: Any) -> list[Unit]:
-        """The pieces of the window; an end-only window starts at the check's creation, so
-        this asks Pingdom for the check (one ``GET checks``) first."""
-        from performanceplatform.collector.pingdom.client import PingdomClient
-        from performanceplatform.collector.pingdom.records import Gaps
-        from performanceplatform.collector.pingdom.window import pieces, run_window
-
-        self.client = PingdomClient.from_credentials(self.credentials)
-        self.name = query["name"]
-        found = self.client.find_check(self.name)
-        self.check_id = found["id"]
-        start, end = run_window(start_at, end_at, found.get("created"))
-        log.info("pingdom API %s: check %r from %s to %s", self.client.api.version, self.name,
-                 start, end)
-        self.gaps = Gaps()
-        return [Unit.period(first, last) for first, last in pieces(start, end)]
-
-    def fetch(self, unit: Unit) -> list[dict[str, Any]]:
-        from performanceplatform.collector.pingdom.window import unix_seconds
-
-        return self.client.hours(self.check_id, unix_seconds(unit.start), unix_seconds(unit.end))
-
-    def build(self, unit: Unit, rows: Iterable[Any]):
-        from performanceplatform.collector.pingdom.records import to_records
-
-        return to_records(rows, self.name, self.gaps)
-
-    def close(self) -> None:
-        note = self.gaps.summary() if hasattr(self, "gaps") else None
-        if note:
-            log.warning("%s", note)
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
     """Write one record per hour of the check ``query["name"]`` to the data set."""
+    from performanceplatform.collector.pingdom.collect import Hours
     from performanceplatform.pipeline.runner import run
 
     run(Hours(data_set_config["data-type"]), credentials, data_set_config, query, options,
