@@ -90,5 +90,9 @@ class Collector:
         plan order, in one thread."""
         raise NotImplementedError
 
+    def sink_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The writing options for the sink: those of ``options`` the source honours."""
+        return {key: value for key, value in options.items() if key in self.write_options}
+
     def close(self) -> None:
         """Called once the run has ended, however it ended (e.g. to log a quota summary)."""

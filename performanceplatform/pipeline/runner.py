@@ -60,8 +60,7 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
         units = collector.plan(query, options, start_at, end_at)
         log.info("%s: %s to fetch, %d at a time", collector.source,
                  _plural(len(units), collector.unit_noun), min(workers, max(len(units), 1)))
-        sink = data_set_sink(data_set_config, {key: value for key, value in options.items()
-                                               if key in collector.write_options})
+        sink = data_set_sink(data_set_config, collector.sink_options(options))
         builder = _builder(options, collector)
         whole = sink.must_see_all or builder.must_see_all or collector.whole_set
         ledger = Ledger(units, collector.unit_noun, None if whole else sink.chunk_size)

@@ -10,12 +10,16 @@ from __future__ import annotations
 import logging
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import requests
 
 from performanceplatform.utils.errors import ConfigError, SourceError
 from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
+
+if TYPE_CHECKING:
+    from performanceplatform.utils.checks import Problems
 
 log = logging.getLogger(__name__)
 
@@ -133,11 +137,14 @@ def fetch_csv(query: dict, filename: str | None = None) -> tuple[str, bytes]:
     return redact_url(url), download(url, session)
 
 
-def check_query(query: dict, options: dict) -> int:
-    """Check the query keys and options this collector reads; return the chunk size."""
+def check_query(query: dict, options: dict, found: Problems | None = None) -> int:
+    """Check the query keys and options this collector reads; return the chunk size.
+
+    The problems go into ``found`` when given (the pipeline raises them with the rest), else
+    they are raised here."""
     from performanceplatform.utils.checks import Problems
 
-    problems = Problems("query file")
+    problems = found if found is not None else Problems("query file")
     for key in ("index_url", "csv_url"):
         value = query.get(key)
         if key in query and not (isinstance(value, str) and value.startswith(("http://",
@@ -148,5 +155,7 @@ def check_query(query: dict, options: dict) -> int:
     if "csv_url" in query and "csv_file" in query:
         problems.add("query.csv_file", "give either csv_url or csv_file, not both")
     problems.chunk_size(options)
-    problems.raise_if_any()
-    return int(options.get("chunk-size", 2000))
+    if found is None:
+        problems.raise_if_any()
+    chunk_size = options.get("chunk-size", 2000)
+    return chunk_size if isinstance(chunk_size, int) else 2000

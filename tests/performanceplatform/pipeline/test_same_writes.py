@@ -14,6 +14,7 @@ from tests.helpers import served, stored
 from tests.performanceplatform.collector.ga.test_e2e import CORE, TOKEN_URI
 from tests.performanceplatform.collector.ga.test_e2e import query_file as ga_query
 from tests.performanceplatform.collector.ga4.test_e2e import ga4_query
+from tests.performanceplatform.collector.gcloud.test_e2e import query as gcloud_query
 from tests.performanceplatform.collector.pingdom.test_e2e import TOKEN as PINGDOM_TOKEN
 from tests.performanceplatform.collector.pingdom.test_e2e import query as pingdom_query
 from tests.performanceplatform.collector.piwik.test_e2e import credentials as piwik_credentials
@@ -71,6 +72,7 @@ CASES = {
                         {"row_type_name": "browser", "chunk-size": 5,
                          "idMapping": ["dataType", "_timestamp", "browser"]}, "aK4SbIcXwb7"),
         lambda *_: CREDENTIALS_V2, ("-s", "2018-08-01", "-e", "2018-08-09"), 9),
+    "gcloud": Case(dict(gcloud_query(), options={"chunk-size": 50}), lambda *_: {}, (), 1),
     "webtrends.keymetrics": Case(
         webtrends_query("webtrends.keymetrics", "site-use",
                         {"idMapping": ["dataType", "_timestamp"], "chunk-size": 6,
