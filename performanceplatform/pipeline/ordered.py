@@ -17,18 +17,22 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import TypeVar
 
 U = TypeVar("U")
 R = TypeVar("R")
 
+POLL_SECONDS = 0.1  # how often a wait for a unit looks whether the run was given up
+
 
 def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
-             ahead: int | None = None, done: threading.Event | None = None
-             ) -> Iterator[tuple[U, R]]:
+             ahead: int | None = None, done: threading.Event | None = None,
+             given_up: threading.Event | None = None) -> Iterator[tuple[U, R]]:
     """``(unit, work(unit))`` for every unit, in order, ``workers`` at a time. ``done`` is
     set when the results are no longer wanted (the end, a failure, the consumer stopping),
-    so that work still running can stop early."""
+    so that work still running can stop early. ``given_up``, set by someone else (the
+    writer failed, a signal), ends the iteration without waiting for requests in flight."""
     if workers <= 1:
         for unit in units:
             yield unit, work(unit)
@@ -49,10 +53,25 @@ def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
             submit()
         while pending:
             unit, future = pending.popleft()
-            result = future.result()
+            result = _wait(future, given_up)
+            if result is _GIVEN_UP:
+                return
             submit()
-            yield unit, result
+            yield unit, result  # type: ignore[misc]
     finally:
         if done is not None:
             done.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not (given_up and given_up.is_set()), cancel_futures=True)
+
+
+_GIVEN_UP = object()
+
+
+def _wait(future: Future[R], given_up: threading.Event | None) -> R | object:
+    """The result of ``future``, or ``_GIVEN_UP`` once ``given_up`` is set."""
+    while True:
+        try:
+            return future.result(timeout=POLL_SECONDS)
+        except FuturesTimeout:
+            if given_up is not None and given_up.is_set():
+                return _GIVEN_UP

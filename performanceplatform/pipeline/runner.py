@@ -31,6 +31,7 @@ from performanceplatform.utils.errors import SinkError
 log = logging.getLogger(__name__)
 
 QUEUED_UNITS = 2  # built units waiting for the writer, beyond the pool's look-ahead
+JOIN_SECONDS = 5.0  # how long a stopped run waits for its producer thread
 _END = object()
 
 
@@ -93,8 +94,8 @@ def _builder(options: Mapping[str, Any], collector: Collector):
     return RecordBuilder(options, collector.data_type)
 
 
-def _events(collector: Collector, units: list[Unit], workers: int, builder: Any
-            ) -> Iterator[Event]:
+def _events(collector: Collector, units: list[Unit], workers: int, builder: Any,
+            given_up: threading.Event | None = None) -> Iterator[Event]:
     """``(unit, its records)`` in plan order: rows fetched ``workers`` units at a time, built
     in plan order in this thread."""
     done = threading.Event()
@@ -110,7 +111,7 @@ def _events(collector: Collector, units: list[Unit], workers: int, builder: Any
             kept.append(row)
         return kept
 
-    for unit, rows in in_order(units, work, workers, done=done):
+    for unit, rows in in_order(units, work, workers, done=done, given_up=given_up):
         yield unit, builder.records(collector.build(unit, rows))
 
 
@@ -126,7 +127,7 @@ def _write_pipelined(collector: Collector, units: list[Unit], workers: int, buil
 
     def produce() -> None:
         try:
-            for unit, records in _events(collector, units, workers, builder):
+            for unit, records in _events(collector, units, workers, builder, stop):
                 if not _put(handoff, stop, (unit, list(records))):
                     return
         except BaseException as exc:  # handed to the writer, raised there in its turn
@@ -141,8 +142,8 @@ def _write_pipelined(collector: Collector, units: list[Unit], workers: int, buil
     try:
         sink.write(builder.checked(ledger.drain(_received(handoff))))
     finally:
-        stop.set()
-        producer.join()
+        stop.set()  # the producer and the pool stop without waiting for requests in flight
+        producer.join(timeout=JOIN_SECONDS)
 
 
 def _put(handoff: queue.Queue, stop: threading.Event, item: Any) -> bool:

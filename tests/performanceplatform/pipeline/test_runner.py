@@ -165,12 +165,19 @@ def test_a_failure_inside_an_unfinished_chunk_counts_only_posted_chunks(sandbox)
 
 def test_a_failed_post_stops_fetching_and_says_which_periods_were_written(sandbox):
     inject(sandbox, service="backdrop", status=400, count=1, path="/data/g/t")
+    collector = Days(days=50, rows=5)
     with pytest.raises(SinkError) as failure:
-        run(sandbox, Days(days=50, rows=5), 4, **{"chunk-size": 5})
+        run(sandbox, collector, 4, **{"chunk-size": 5})
     assert "no period was written; 50 periods from 2024-01-01 - 2024-01-01 on were not" \
         in str(failure.value)
-    assert not [t for t in threading.enumerate() if t.name.startswith(("pp-fetch", "pp-build"))]
-    # the producer and the pool are gone
+    assert len(collector.fetched) < 50  # fetching stopped
+    # the producer and the pool end (requests in flight are not waited for by the run)
+    for _ in range(50):
+        if not [t for t in threading.enumerate() if t.name.startswith(("pp-fetch", "pp-build"))]:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("pipeline threads still running")
 
 
 def test_empty_data_set_fetches_everything_before_emptying(sandbox):
@@ -210,3 +217,22 @@ def test_settings_order_flag_then_option_then_environment(monkeypatch):
         settings.concurrency({}, None, "x")
     monkeypatch.delenv(settings.ENV)
     assert settings.concurrency(None, None, "x") == settings.DEFAULT_CONCURRENCY
+
+
+class SlowAfterFirst(Days):
+    """The first day comes at once; every later day takes ``slow`` seconds."""
+
+    slow = 3.0
+
+    def fetch(self, unit: Unit):
+        if unit.extra:
+            time.sleep(self.slow)
+        return super().fetch(unit)
+
+
+def test_a_run_that_stops_does_not_wait_for_requests_in_flight(sandbox):
+    inject(sandbox, service="backdrop", status=400, count=1, path="/data/g/t")
+    started = time.perf_counter()
+    with pytest.raises(SinkError):
+        run(sandbox, SlowAfterFirst(days=8, rows=5, latency=0.0), 4, **{"chunk-size": 5})
+    assert time.perf_counter() - started < SlowAfterFirst.slow - 1
