@@ -66,6 +66,9 @@ class Collector:
     # ``build`` gives finished records rather than ``(item, fields)`` pairs (no record
     # builder, no record options): sources whose records never went through it (Pingdom)
     builds_records: ClassVar[bool] = False
+    # each record is POSTed on its own as a JSON object, not in a list (the realtime
+    # collectors of the original wrote their one record so)
+    one_object: ClassVar[bool] = False
     # the write options the sink honours for this collector (others are left alone)
     write_options: ClassVar[frozenset[str]] = frozenset({"chunk-size", "empty-data-set"})
 

@@ -70,6 +70,8 @@ class Ledger:
     def summary(self, written: int) -> str:
         done = sum(1 for end in self.ends if end <= written)
         total = len(self.units)
+        if total == 1:  # nothing to tell apart
+            return "it was written" if done else "nothing was written"
         failed = self.units[done].label if done < total else None
         if done == 0:
             head = f"no {self.noun} was written"

@@ -35,6 +35,10 @@ class Sink:
         """Whether every record must be known before the first write (empty-then-write)."""
         return bool(self._pusher.empty_data_set)
 
+    def write_object(self, record: dict[str, Any]) -> None:
+        """POST one record as a JSON object (not a list)."""
+        self._pusher.data_set.post(record)
+
     def write(self, records: Iterable[dict[str, Any]]) -> None:
         """Write the records, in order, chunk by chunk as they come; nothing at all when
         there are none (as ``Pusher`` does for a list)."""

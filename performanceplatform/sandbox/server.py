@@ -222,6 +222,7 @@ class Sandbox:
         self.services = list(services)
         self.faults = FaultQueue()
         self.requests: list[dict[str, Any]] = []
+        self._generation = 0  # bumped by reset(): requests are logged in their own generation
         self.random = random.Random(seed)
         self.controls: dict[str, Callable[[Request], Response]] = {}
         self._lock = threading.Lock()
@@ -262,6 +263,7 @@ class Sandbox:
         self.faults.clear()
         with self._lock:
             self.requests.clear()
+            self._generation += 1
         for service in self.services:
             service.reset()
 
@@ -306,9 +308,12 @@ class Sandbox:
             return self.controls[action](request)
         return json_response({"status": "error", "message": "unknown sandbox action"}, 404)
 
-    def record(self, entry: dict[str, Any]) -> None:
+    def record(self, entry: dict[str, Any], generation: int | None = None) -> None:
+        """Log a served request; one that arrived before the last ``reset()`` (a delayed
+        answer finishing late) is left out of the new log."""
         with self._lock:
-            self.requests.append(entry)
+            if generation is None or generation == self._generation:
+                self.requests.append(entry)
 
 
 class _Server(ThreadingHTTPServer):
@@ -336,6 +341,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             log.debug("%s " + format, self.address_string(), *args)
 
         def _serve(self) -> None:
+            generation = sandbox._generation
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             gzipped = "gzip" in (self.headers.get("Content-Encoding") or "").lower()
@@ -371,7 +377,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 entry["fault"] = True
                 if outcome.reset:
                     entry["status"] = None
-                    sandbox.record(entry)
+                    sandbox.record(entry, generation)
                     self._reset_connection()
                     return
                 body = outcome.body if outcome.body is not None else json.dumps(
@@ -380,7 +386,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                                    "application/json", dict(outcome.headers))
             entry["status"] = outcome.status
             if name != "sandbox":
-                sandbox.record(entry)
+                sandbox.record(entry, generation)
             self.send_response(outcome.status)
             self.send_header("Content-Type", outcome.content_type)
             self.send_header("Content-Length", str(len(outcome.body)))

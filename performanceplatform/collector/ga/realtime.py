@@ -11,9 +11,10 @@ Realtime collectors cannot back-fill: ``--start``/``--end`` are refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.utils.errors import ConfigError, SourceError
 
 PARAMETERS = {"ids": "ids", "metrics": "metrics", "dimensions": "dimensions",
@@ -24,16 +25,40 @@ QUERY_KEYS = frozenset(PARAMETERS)
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
          options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    if start_at or end_at:
-        raise ConfigError("Cannot backfill realtime collectors", key="--start/--end")
-    from performanceplatform.client import DataSet
+    from performanceplatform.pipeline.runner import run
 
-    from .client import CoreReportingClient
+    run(Realtime(data_set_config["data-type"]), credentials, data_set_config, query, options,
+        start_at, end_at)
 
-    params = realtime_params(query)
-    data_set = DataSet.from_config(data_set_config)
-    client = CoreReportingClient.from_credentials(credentials)
-    data_set.post(realtime_record(client.realtime(params), query))
+
+class Realtime(Collector):
+    """One unit: the Real Time Reporting request, now; one record, POSTed as an object."""
+
+    source = "Google Analytics realtime"
+    unit_noun = "request"
+    builds_records = True
+    one_object = True
+    write_options = frozenset()
+
+    def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
+              problems: Checks) -> None:
+        self.params = realtime_params(query)
+        self.query, self.credentials = query, credentials
+
+    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
+             end_at: Any) -> list[Unit]:
+        if start_at or end_at:
+            raise ConfigError("Cannot backfill realtime collectors", key="--start/--end")
+        from .client import CoreReportingClient
+
+        self.client = CoreReportingClient.from_credentials(self.credentials)
+        return [Unit("now")]
+
+    def fetch(self, unit: Unit) -> list[dict[str, Any]]:
+        return [self.client.realtime(self.params)]
+
+    def build(self, unit: Unit, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [realtime_record(answer, self.query) for answer in rows]
 
 
 def realtime_params(query: Mapping[str, Any]) -> dict[str, str]:

@@ -13,9 +13,10 @@ its own total row, valued by the ``dateRange`` dimension).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.utils.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -93,38 +94,62 @@ def _first_range_total(answer: Mapping[str, Any], totals: list[Any],
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
     """POST one record: the number of active users now."""
-    from performanceplatform.client import DataSet
-    from performanceplatform.collector.ga4.client import DEFAULT_API_ROOT, DataApi
-    from performanceplatform.collector.ga4.collect import SCOPES
-    from performanceplatform.collector.ga4.query import property_id
-    from performanceplatform.utils import clock
-    from performanceplatform.utils.checks import Problems, raise_all, where_of
-    from performanceplatform.utils.errors import ConfigError
-    from performanceplatform.utils.google.credentials import (
-        GoogleSession,
-        api_root,
-        check_credentials,
-    )
+    from performanceplatform.pipeline.runner import run
 
-    if start_at or end_at:
-        raise ConfigError("Cannot backfill realtime collectors", where="--start/--end")
-    query = query if isinstance(query, Mapping) else {}
-    secrets = Problems(where_of(credentials, "credentials"))
-    google_credentials = check_credentials(credentials, secrets, SCOPES)
-    problems = Problems("query config")
-    body = realtime_body(query, problems)
-    prop = property_id(problems, query)
-    raise_all(secrets, problems)
+    run(Realtime(data_set_config["data-type"]), credentials, data_set_config, query, options,
+        start_at, end_at)
 
-    data_set = DataSet.from_config(data_set_config)
-    api = DataApi(GoogleSession(google_credentials), api_root(credentials, DEFAULT_API_ROOT),
-                  prop)
-    try:
-        count = visitors(api.realtime(body), body.get("minuteRanges"))
-    finally:
-        api.quota.log_summary(prop)
-    timestamp = clock.now().replace(microsecond=0).isoformat()
-    record = {"_timestamp": timestamp, "_id": timestamp, "unique_visitors": count,
-              "for_url": query.get("for_url", "")}
-    log.info("ga4 realtime: %d active users", count)
-    data_set.post(record)
+
+class Realtime(Collector):
+    """One unit: ``runRealtimeReport`` now; one record, POSTed as an object."""
+
+    source = "GA4 realtime"
+    unit_noun = "request"
+    builds_records = True
+    one_object = True
+    write_options = frozenset()
+
+    api: Any = None
+
+    def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
+              problems: Checks) -> None:
+        from performanceplatform.collector.ga4.collect import SCOPES
+        from performanceplatform.collector.ga4.query import property_id
+        from performanceplatform.utils.google.credentials import check_credentials
+
+        self.credentials = credentials
+        self.google_credentials = check_credentials(credentials, problems.credentials, SCOPES)
+        self.query = query if isinstance(query, Mapping) else {}
+        self.body = realtime_body(self.query, problems.query)
+        self.property = property_id(problems.query, self.query)
+
+    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
+             end_at: Any) -> list[Unit]:
+        from performanceplatform.collector.ga4.client import DEFAULT_API_ROOT, DataApi
+        from performanceplatform.utils.errors import ConfigError
+        from performanceplatform.utils.google.credentials import GoogleSession, api_root
+
+        if start_at or end_at:
+            raise ConfigError("Cannot backfill realtime collectors", where="--start/--end")
+        self.api = DataApi(GoogleSession(self.google_credentials),
+                           api_root(self.credentials, DEFAULT_API_ROOT), self.property)
+        return [Unit("now")]
+
+    def fetch(self, unit: Unit) -> list[dict[str, Any]]:
+        return [self.api.realtime(self.body)]
+
+    def build(self, unit: Unit, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        from performanceplatform.utils import clock
+
+        records = []
+        for answer in rows:
+            count = visitors(answer, self.body.get("minuteRanges"))
+            timestamp = clock.now().replace(microsecond=0).isoformat()
+            log.info("ga4 realtime: %d active users", count)
+            records.append({"_timestamp": timestamp, "_id": timestamp, "unique_visitors": count,
+                            "for_url": self.query.get("for_url", "")})
+        return records
+
+    def close(self) -> None:
+        if self.api is not None:
+            self.api.quota.log_summary(self.property)

@@ -135,3 +135,23 @@ def test_keep_alive_requests_are_not_held_back_by_nagle(sandbox):
     for _ in range(20):
         session.get(f"{sandbox.url}/_sandbox/status", timeout=10)
     assert time.perf_counter() - started < 0.5  # 20 x 40 ms = 0.8 s with Nagle's algorithm
+
+
+def test_a_request_answered_after_a_reset_is_not_in_the_new_log(sandbox):
+    """A delayed answer that finishes after the next test reset the sandbox belongs to the
+    test that sent it, not to the next one's request log."""
+    import threading
+    import time
+
+    import requests
+
+    from tests.helpers import inject, served
+
+    inject(sandbox, service="backdrop", status=None, delay=1, count=1)
+    late = threading.Thread(target=requests.get, args=(f"{sandbox.url}/data/late/t",),
+                            kwargs={"timeout": 10})
+    late.start()
+    time.sleep(0.3)  # the request is being delayed
+    sandbox.reset()
+    late.join()
+    assert served(sandbox, "backdrop") == []
