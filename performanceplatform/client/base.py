@@ -125,13 +125,21 @@ class BaseClient:
     def _request(self, method: str, path: str, data: Any = None,
                  params: dict[str, Any] | None = None) -> Any:
         url = self._base_url + path
+        if self._dry_run:
+            self._log_dry_run(method, url, self._headers(data is not None), data)
+            return None
+        result = self._send(method, url, data, params)
+        if method == "POST" and isinstance(data, list):
+            add_written(len(data))
+        return result
+
+    def _send(self, method: str, url: str, data: Any, params: dict[str, Any] | None) -> Any:
+        """One HTTP request, retried by the policy; its answer's JSON. (A data set in a local
+        store replaces this one method: ``client.store_data_set``.)"""
         headers = self._headers(data is not None)
         body: str | bytes | None = None
         if data is not None:
             body = data if isinstance(data, str) else encode_json(data)
-        if self._dry_run:
-            self._log_dry_run(method, url, headers, data)
-            return None
         if body is not None and self.should_gzip and len(body) > GZIP_ABOVE:
             headers["Content-Encoding"] = "gzip"
             body = gzip.compress(body.encode("utf-8"), mtime=0)
@@ -143,10 +151,7 @@ class BaseClient:
         except requests.RequestException as exc:
             raise SinkError(f"{method} {redact_url(url)} failed: could not connect "
                             f"({type(exc).__name__})", url=redact_url(url))
-        result = self._result(method, url, response)
-        if method == "POST" and isinstance(data, list):
-            add_written(len(data))
-        return result
+        return self._result(method, url, response)
 
     def _result(self, method: str, url: str, response: requests.Response) -> Any:
         if 300 <= response.status_code < 400:

@@ -47,7 +47,8 @@ def _load_json_file(path: str) -> dict[str, Any]:
     return data
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(local_store: bool = False) -> argparse.ArgumentParser:
+    """``local_store``: ``--store`` names a local store, so ``-t`` and ``-b`` may be left out."""
     parser = argparse.ArgumentParser(
         prog="pp-collector", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -58,10 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="slug of a collector whose config is fetched from Stagecraft")
     group.add_argument("-q", "--query", dest="query", type=_load_json_file,
                        help="JSON query file: entrypoint, data-set, query, options")
-    parser.add_argument("-t", "--token", dest="token", type=_load_json_file, required=True,
+    parser.add_argument("-t", "--token", dest="token", type=_load_json_file,
+                        required=not local_store,
                         help='JSON file {"token": "..."}: the Backdrop bearer token')
     parser.add_argument("-b", "--performanceplatform", dest="performanceplatform",
-                        type=_load_json_file, required=True,
+                        type=_load_json_file, required=not local_store,
                         help="JSON file with backdrop_url (and stagecraft_url, "
                              "omniscient_api_token for -l)")
     parser.add_argument("-s", "--start", dest="start_at", type=parse,
@@ -75,8 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-dir", dest="log_dir", default=None,
                         help="folder of the log files (default: $PP_COLLECTOR_LOG_DIR, or "
                              "~/.local/state/pp-collector/log)")
+    parser.add_argument("--store", dest="store", metavar="URL", default=None,
+                        help="where the records go, instead of backdrop_url: sqlite:///FILE, "
+                             "postgresql://..., jsonl:///FILE, - (stdout) or a Backdrop URL")
     return parser
 
 
 def parse_args(args: list[str] | None = None) -> argparse.Namespace:
-    return build_parser().parse_args(args)
+    """The options; with ``--store`` naming a local store, ``-t`` and ``-b`` are optional
+    (``-l`` still needs ``-b`` for Stagecraft)."""
+    peek = argparse.ArgumentParser(add_help=False)
+    peek.add_argument("--store")
+    store = peek.parse_known_args(args)[0].store
+    backdrop = store is None or store.lower().startswith(("http://", "https://"))
+    parser = build_parser(local_store=not backdrop)
+    parsed = parser.parse_args(args)
+    if parsed.collector_slug and parsed.performanceplatform is None:
+        parser.error("-l/--collector needs -b/--performanceplatform (its stagecraft_url)")
+    return parsed

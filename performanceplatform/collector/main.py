@@ -22,6 +22,7 @@ from performanceplatform.collector.config import (
     validate_query,
     validate_targets,
 )
+from performanceplatform.sinks.url import url_secrets
 from performanceplatform.utils.errors import CollectorError, ConfigError
 from performanceplatform.utils.redact import redact, register_secrets, secret_values
 
@@ -31,18 +32,26 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 
 
-def merge_performanceplatform_config(performanceplatform: dict[str, Any], data_set: dict[str, Any],
-                                     token: dict[str, Any], dry_run: bool = False
+def merge_performanceplatform_config(performanceplatform: dict[str, Any] | None,
+                                     data_set: dict[str, Any], token: dict[str, Any] | None,
+                                     dry_run: bool = False, store: str | None = None
                                      ) -> dict[str, Any]:
-    """The ``data_set_config`` handed to a collector's ``main``."""
-    return {
-        "url": "{}/{}/{}".format(performanceplatform["backdrop_url"], data_set["data-group"],
-                                 data_set["data-type"]),
-        "token": token["token"],
+    """The ``data_set_config`` handed to a collector's ``main``. ``store`` (``--store``)
+    overrides ``backdrop_url``; a local store is named in ``store``, where
+    ``client.DataSet.from_config`` finds it (a Backdrop's config is the original's)."""
+    from performanceplatform.sinks import is_backdrop
+
+    store = store or performanceplatform["backdrop_url"]  # type: ignore[index]
+    config = {
+        "url": "{}/{}/{}".format(store, data_set["data-group"], data_set["data-type"]),
+        "token": token["token"] if token else None,
         "data-group": data_set["data-group"],
         "data-type": data_set["data-type"],
         "dry_run": dry_run,
     }
+    if not is_backdrop(store):
+        config["store"] = store
+    return config
 
 
 def _get_query_params(query: dict[str, Any]) -> str:
@@ -124,8 +133,8 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
     where = str(args.query.get("path_to_json_file") or "query config") \
         if isinstance(args.query, dict) else "query config"
     validate_query(args.query, where)
-    validate_targets(args.token, args.performanceplatform)
-    register_secrets([args.token["token"]])
+    store = validate_targets(args.token, args.performanceplatform, getattr(args, "store", None))
+    register_secrets([args.token.get("token") if args.token else None, *url_secrets(store)])
     if isinstance(args.credentials, dict):
         register_secrets(secret_values(args.credentials))
     handlers = _set_up_logging(entrypoint, args, logfile_path, logfile_name)
@@ -138,7 +147,8 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
         data_set = args.query["data-set"]
         log.info("Running collection into %s/%s", data_set["data-group"], data_set["data-type"])
         data_set_config = merge_performanceplatform_config(
-            args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False))
+            args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False),
+            store)
         collect(args.credentials, data_set_config, args.query["query"], args.query["options"],
                 args.start_at, args.end_at)
     except Exception as exc:
