@@ -45,16 +45,16 @@ class StoreURLError(ValueError):
 def parse_store_url(url: str) -> StoreURL:
     if url == "-":
         return StoreURL(JSONL, "-", "-")
-    shown = redact_url(url)
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme in FILE_SCHEMES:  # a path holds no secret; redact_url would drop its "//"
+        return StoreURL(FILE_SCHEMES[scheme], _file_path(url, scheme), url)
+    shown = redact_url(url)
     if scheme in ("http", "https"):
         if not urlsplit(url).netloc:
             raise StoreURLError(f"{shown!r} has no host: expected {FORMS}")
         return StoreURL(BACKDROP, url, shown)
     if scheme in ("postgresql", "postgres"):
         return StoreURL(POSTGRESQL, url, shown)
-    if scheme in FILE_SCHEMES:
-        return StoreURL(FILE_SCHEMES[scheme], _file_path(url, scheme), shown)
     raise StoreURLError(f"{shown!r} is not a store URL: expected {FORMS}")
 
 
