@@ -47,8 +47,10 @@ def _load_json_file(path: str) -> dict[str, Any]:
     return data
 
 
-def build_parser(local_store: bool = False) -> argparse.ArgumentParser:
-    """``local_store``: ``--store`` names a local store, so ``-t`` and ``-b`` may be left out."""
+def build_parser(token: bool = True, performanceplatform: bool = True
+                 ) -> argparse.ArgumentParser:
+    """``token``, ``performanceplatform``: whether ``-t``, ``-b`` are required (a local
+    store needs no token; ``--store`` needs no ``-b``)."""
     parser = argparse.ArgumentParser(
         prog="pp-collector", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -60,10 +62,10 @@ def build_parser(local_store: bool = False) -> argparse.ArgumentParser:
     group.add_argument("-q", "--query", dest="query", type=_load_json_file,
                        help="JSON query file: entrypoint, data-set, query, options")
     parser.add_argument("-t", "--token", dest="token", type=_load_json_file,
-                        required=not local_store,
+                        required=token,
                         help='JSON file {"token": "..."}: the Backdrop bearer token')
     parser.add_argument("-b", "--performanceplatform", dest="performanceplatform",
-                        type=_load_json_file, required=not local_store,
+                        type=_load_json_file, required=performanceplatform,
                         help="JSON file with backdrop_url (and stagecraft_url, "
                              "omniscient_api_token for -l)")
     parser.add_argument("-s", "--start", dest="start_at", type=parse,
@@ -84,14 +86,28 @@ def build_parser(local_store: bool = False) -> argparse.ArgumentParser:
 
 
 def parse_args(args: list[str] | None = None) -> argparse.Namespace:
-    """The options; with ``--store`` naming a local store, ``-t`` and ``-b`` are optional
-    (``-l`` still needs ``-b`` for Stagecraft)."""
-    peek = argparse.ArgumentParser(add_help=False)
-    peek.add_argument("--store")
-    store = peek.parse_known_args(args)[0].store
-    backdrop = store is None or store.lower().startswith(("http://", "https://"))
-    parser = build_parser(local_store=not backdrop)
+    """The options. A local store (``--store``, or the ``backdrop_url`` of ``-b``) needs no
+    ``-t``; with ``--store`` naming one, ``-b`` may go too (``-l`` still needs it)."""
+    store, flag = _peek_store(args)
+    local = isinstance(store, str) and not store.lower().startswith(("http://", "https://"))
+    parser = build_parser(token=not local, performanceplatform=not (local and flag))
     parsed = parser.parse_args(args)
     if parsed.collector_slug and parsed.performanceplatform is None:
         parser.error("-l/--collector needs -b/--performanceplatform (its stagecraft_url)")
     return parsed
+
+
+def _peek_store(args: list[str] | None) -> tuple[Any, bool]:
+    """The store URL the command line names, before the real parse (which reports any
+    problem): ``--store``, else ``backdrop_url`` in the ``-b`` file; and whether it is the flag."""
+    peek = argparse.ArgumentParser(add_help=False)
+    peek.add_argument("--store")
+    peek.add_argument("-b", "--performanceplatform")
+    known = peek.parse_known_args(args)[0]
+    if known.store is not None or not known.performanceplatform:
+        return known.store, known.store is not None
+    try:
+        with open(known.performanceplatform, encoding="utf-8") as handle:
+            return json.load(handle).get("backdrop_url"), False
+    except (OSError, ValueError, AttributeError):
+        return None, False
