@@ -210,3 +210,30 @@ def test_concurrent_writer_processes_upsert_without_loss_or_duplicates(backend):
     ids = [r["_id"] for r in out]
     assert len(ids) == len(set(ids)) == 20 + 20 * WRITERS
     assert {r["by"] for r in out if r["_id"].startswith("own-0-")} == {0}
+
+
+def _open_store(backend: Backend) -> Any:
+    if backend.name == "sqlite":
+        return SQLiteStore(str(backend.store)[len("sqlite:///"):])
+    from performanceplatform.store.postgresql import PostgreSQLStore
+
+    return PostgreSQLStore(str(backend.store))
+
+
+def test_two_writers_opened_before_either_writes_keep_the_write_order(backend):
+    if backend.name == "backdrop":
+        pytest.skip("one Backdrop process holds the store")
+    first, second = _open_store(backend), _open_store(backend)
+    name = data_set_name(GROUP, TYPE)
+    when = RECORDS_IN[0]["_timestamp"]
+    try:
+        from performanceplatform.store import validate_records
+
+        prepared = validate_records([{"_id": i, "_timestamp": when} for i in "abcd"])[0]
+        first.save(name, prepared[:2])
+        second.save(name, prepared[2:3])
+        first.save(name, prepared[3:])
+    finally:
+        first.close()
+        second.close()
+    assert [r["_id"] for r in backend.read(TYPE)] == ["a", "b", "c", "d"]
