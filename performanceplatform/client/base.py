@@ -26,7 +26,6 @@ from urllib.parse import urljoin
 
 import requests
 
-from performanceplatform.client.tally import add_written
 from performanceplatform.utils.errors import CollectorError, SinkError
 from performanceplatform.utils.http import (
     USER_AGENT,
@@ -128,10 +127,7 @@ class BaseClient:
         if self._dry_run:
             self._log_dry_run(method, url, self._headers(data is not None), data)
             return None
-        result = self._send(method, url, data, params)
-        if method == "POST" and isinstance(data, list):
-            add_written(len(data))
-        return result
+        return self._send(method, url, data, params)
 
     def _send(self, method: str, url: str, data: Any, params: dict[str, Any] | None) -> Any:
         """One HTTP request, retried by the policy; its answer's JSON. (A data set in a local

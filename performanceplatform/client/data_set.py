@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from performanceplatform.client.base import BaseClient, counted
+from performanceplatform.utils import writes
 from performanceplatform.utils.errors import SinkError
 
 
@@ -49,9 +50,11 @@ class DataSet(BaseClient):
         """POST records: one request, or one per ``chunk_size`` records of any iterable.
 
         After ``empty_data_set()`` a failed write says that the data set was emptied and what
-        it holds now (only what this write got in before the failure)."""
+        it holds now (only what this write got in before the failure). Within a run
+        (``utils.writes``) every record is seen on its way, for the run's duplicate-id check."""
+        run = writes.current()
         try:
-            return self._post("", records, chunk_size=chunk_size)
+            return self._post("", run.watch(records) if run else records, chunk_size=chunk_size)
         except SinkError as exc:
             if not self._emptied:
                 raise
@@ -64,6 +67,18 @@ class DataSet(BaseClient):
         """Remove every record: ``PUT []``."""
         answer = self._put("", [])
         self._emptied = not self.dry_run
+        return answer
+
+    def _request(self, method: str, path: str, data: Any = None,
+                 params: dict[str, Any] | None = None) -> Any:
+        """Each accepted write is reported to the current run (``utils.writes``)."""
+        answer = super()._request(method, path, data=data, params=params)
+        run = writes.current()
+        if run is not None and not self.dry_run:
+            if method == "POST":
+                run.wrote(len(data) if isinstance(data, (list, tuple)) else 1)
+            elif method == "PUT" and data == []:
+                run.emptied_data_set()
         return answer
 
 

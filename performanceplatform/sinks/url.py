@@ -26,8 +26,8 @@ BACKDROP = "backdrop"
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 JSONL = "jsonl"
-FORMS = ("http(s)://HOST/PATH (a Backdrop), sqlite:///FILE, postgresql://…, jsonl:///FILE "
-         "or - (standard output)")
+FORMS = ("an http:// or https:// URL (a Backdrop), sqlite:///FILE, postgresql://…, "
+         "jsonl:///FILE or - (standard output)")
 FILE_SCHEMES = {"sqlite": SQLITE, "jsonl": JSONL}
 
 
@@ -51,11 +51,11 @@ def parse_store_url(url: str) -> StoreURL:
     shown = redact_url(url)
     if scheme in ("http", "https"):
         if not urlsplit(url).netloc:
-            raise StoreURLError(f"{shown!r} has no host: expected {FORMS}")
+            raise StoreURLError(f"expected {FORMS}, got {shown!r} (no host)")
         return StoreURL(BACKDROP, url, shown)
     if scheme in ("postgresql", "postgres"):
         return StoreURL(POSTGRESQL, url, shown)
-    raise StoreURLError(f"{shown!r} is not a store URL: expected {FORMS}")
+    raise StoreURLError(f"expected {FORMS}, got {shown!r}")
 
 
 def _file_path(url: str, scheme: str) -> str:

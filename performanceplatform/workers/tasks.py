@@ -24,8 +24,8 @@ from typing import Any
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
 
-from performanceplatform.client.tally import counting
 from performanceplatform.collector.main import run
+from performanceplatform.utils import writes
 from performanceplatform.utils.errors import ConfigError, SinkError, SourceError
 from performanceplatform.utils.http import backoff_scale
 from performanceplatform.utils.redact import redact
@@ -97,12 +97,12 @@ def run_collector(self: Any, job: dict[str, Any]) -> dict[str, Any]:
         _report(outcome)
         return outcome
     try:
-        with counting() as tally:
+        with writes.recording() as written:
             try:
                 run(job_argv(job))
             except BaseException as exc:  # SystemExit from argparse included
-                return _failed(self, job, exc, started, tally.records)
-        outcome = _outcome(job, "ok", started, records_written=tally.records,
+                return _failed(self, job, exc, started, written.records)
+        outcome = _outcome(job, "ok", started, records_written=written.records,
                            attempts=self.request.retries + 1)
         _report(outcome)
         return outcome

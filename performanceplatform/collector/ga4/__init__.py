@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from performanceplatform.collector.ga4.query import REPORT_KEYS as QUERY_KEYS  # noqa: F401
+
 log = logging.getLogger(__name__)
 
 

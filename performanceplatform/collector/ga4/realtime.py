@@ -26,6 +26,7 @@ REALTIME_KEYS = frozenset({
     "property", "metrics", "dimensions", "dimensionFilter", "metricFilter", "minuteRanges",
     "limit", "for_url", "returnPropertyQuota",
 })
+QUERY_KEYS = REALTIME_KEYS
 
 
 def realtime_body(query: Mapping[str, Any], problems) -> dict[str, Any]:  # noqa: ANN001

@@ -13,6 +13,7 @@ from performanceplatform.utils.checks import Problems, raise_all, where_of
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 100
+QUERY_KEYS = frozenset({"name"})
 
 
 def validate(credentials: Any, query: Any, options: Any) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
 from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
 from performanceplatform.utils.checks import Problems, raise_all, where_of
 from performanceplatform.utils.options import check_record_options

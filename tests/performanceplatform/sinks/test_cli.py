@@ -131,7 +131,9 @@ def test_a_dry_run_says_what_would_go_where_and_creates_nothing(run_cli):
 
 
 @pytest.mark.parametrize("url, named", [
-    ("ftp://example.com/data", "--store: 'ftp://example.com/data' is not a store URL"),
+    ("ftp://example.com/data", "--store: expected an http:// or https:// URL (a Backdrop), "
+                               "sqlite:///FILE, postgresql://…, jsonl:///FILE or - (standard "
+                               "output), got 'ftp://example.com/data'"),
     ("sqlite://pp.db", "--store: 'sqlite://pp.db' is not a sqlite URL"),
     ("sqlite:///no/such/folder/pp.db", "the folder 'no/such/folder' does not exist"),
     ("jsonl:///", "is not a jsonl URL"),
@@ -140,7 +142,7 @@ def test_a_dry_run_says_what_would_go_where_and_creates_nothing(run_cli):
 ])
 def test_a_bad_store_flag_is_an_error_before_anything_is_fetched(run_cli, sandbox, url, named):
     done = collect(run_cli, url)
-    assert done.code == 1
+    assert done.code == 2  # a command-line error
     assert named in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "s3cret-pw" not in done.output
     assert served(sandbox, "piwik") == []

@@ -33,10 +33,10 @@ def test_a_password_is_never_shown_and_is_registered_as_a_secret():
 
 
 @pytest.mark.parametrize("url, problem", [
-    ("", "is not a store URL"),
-    ("pp.db", "is not a store URL"),
-    ("mysql://db/pp", "is not a store URL"),
-    ("https:///data", "has no host"),
+    ("", "expected an http:// or https:// URL (a Backdrop), sqlite:///FILE"),
+    ("pp.db", "- (standard output), got 'pp.db'"),
+    ("mysql://db/pp", "got 'mysql://db/pp'"),
+    ("https:///data", "got 'https:///data' (no host)"),
     ("sqlite:pp.db", "is not a sqlite URL"),
     ("sqlite:///", "is not a sqlite URL"),
     ("sqlite:///:memory:", "an in-memory database is lost"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 
 import pytest
 
@@ -483,6 +484,64 @@ def test_golden_time_span_mapped_to_period_in_id_mapping():
 def test_plugins_must_be_a_list():
     with pytest.raises(ConfigError, match="options.plugins"):
         DataParser([], {"plugins": "ComputeIdFrom('a')"}, "t")
+
+
+# -- idMapping naming a field that no record has (issue 7) ---------------------------------
+
+def parser(rows, id_mapping, plugins=None):
+    options = {"idMapping": id_mapping}
+    if plugins:
+        options["plugins"] = plugins
+    return DataParser([item(row) for row in rows], options, "browsers")
+
+
+def test_idmapping_of_which_a_record_has_no_field_is_a_config_error():
+    """Its _id would be empty, which Backdrop refuses: say which option is at fault."""
+    with pytest.raises(ConfigError) as error:
+        parser([{"browser": "a"}, {"browser": "b"}], ["browsr"]).get_data()
+    assert error.value.key == "options.idMapping"
+    assert "a record has no field 'browsr' (did you mean `browser`?), so its _id would be " \
+        "empty" in str(error.value)
+    assert "the records' fields: _timestamp, browser, dataType" in str(error.value)
+
+
+def test_idmapping_as_one_string_and_several_missing_fields():
+    with pytest.raises(ConfigError, match="a record has no field 'x' or 'y'"):
+        parser([{"browser": "a"}], ["x", "y"]).get_data()
+    with pytest.raises(ConfigError, match="a record has no field 'x'"):
+        parser([{"browser": "a"}], "x").get_data()
+
+
+def test_a_field_no_record_has_beside_others_is_a_warning_as_the_original_built_ids(caplog):
+    with caplog.at_level(logging.WARNING):
+        docs = parser([{"browser": "a"}, {"browser": "b"}],
+                      ["dataType", "browsr", "versoin"]).get_data()
+    assert [d["humanId"] for d in docs] == ["browsers", "browsers"]
+    [line] = [r.getMessage() for r in caplog.records]
+    assert line == "key 'options.idMapping': no record has the fields 'browsr' and 'versoin' " \
+                   "(did you mean `browser`?); the _ids were built without them"
+
+
+def test_a_field_some_records_have_is_accepted_as_the_original_did():
+    docs = parser([{"browser": "a"}, {"browser": "b", "extra": "x"}], ["browser", "extra"]
+                  ).get_data()
+    assert [d["humanId"] for d in docs] == ["a", "bx"]
+
+
+def test_streaming_checks_the_first_record_before_yielding_it():
+    records = parser([{"browser": "a"}], ["browsr"]).iter_data()
+    with pytest.raises(ConfigError, match="'browsr'"):
+        next(records)
+    assert list(parser([], ["browsr"]).iter_data()) == []
+    later = parser([{"browser": "a", "v": "1"}, {"browser": "b"}], ["v"]).iter_data()
+    assert next(later)["humanId"] == "1"
+    with pytest.raises(ConfigError, match="a record has no field 'v'"):
+        next(later)
+
+
+def test_with_plugins_the_ids_come_from_compute_id_from_so_idmapping_is_not_checked():
+    docs = parser([{"browser": "a"}], ["nowhere"], ["ComputeIdFrom('browser')"]).get_data()
+    assert len(docs) == 1 and docs[0]["_id"] != ""
 
 
 # --- empty values (checked against Python 2.7 running the original's id code) ------------

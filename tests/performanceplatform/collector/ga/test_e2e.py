@@ -158,7 +158,7 @@ def test_realtime_refuses_to_back_fill(sandbox, run_cli, credentials):
     query = {"ids": "ga:1", "metrics": "rt:activeUsers"}
     result = run_cli(query_file("ga.realtime", query, data_type="realtime"), credentials,
                      "-s", "2018-08-01", "-e", "2018-08-02")
-    assert result.code == 1
+    assert result.code == 2  # a command-line error
     assert "Cannot backfill realtime collectors" in result.stderr
     assert served(sandbox, "google_v3") == []
 

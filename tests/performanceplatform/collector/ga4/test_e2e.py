@@ -355,6 +355,6 @@ def test_realtime_cannot_backfill(run_cli, sandbox, settings, credentials):
     query = ga4_query(entrypoint=ENTRYPOINT + ".realtime")
     query["query"] = {"property": "123456"}
     result = run_cli(query, credentials, "-s", "2018-07-16")
-    assert result.code == 1
+    assert result.code == 2  # a command-line error
     assert "Cannot backfill realtime collectors" in result.stderr
     assert served(sandbox) == []

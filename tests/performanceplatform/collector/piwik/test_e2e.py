@@ -191,7 +191,7 @@ def test_realtime_writes_the_visitors_now(sandbox, run_cli):
 def test_realtime_refuses_a_backfill_in_one_line(sandbox, run_cli):
     q = query("performanceplatform.collector.piwik.realtime", frequency=None, options={})
     result = run_cli(q, credentials(sandbox), "-s", "2015-01-21", "-e", "2015-01-22")
-    assert result.code == 1
+    assert result.code == 2  # a command-line error
     assert "Cannot backfill realtime collectors" in result.stderr
     assert served(sandbox, "piwik") == [] and written(sandbox) == []
 
