@@ -80,6 +80,11 @@ class SQLiteStore:
             return self._db.execute(
                 "SELECT COUNT(*) FROM records WHERE data_set = ?", (data_set,)).fetchone()[0]
 
+    def select(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read-only SQL query on ``records`` (``store.summary`` uses it)."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
     def query(self, data_set: str, start_at: dt.datetime | None = None,
               end_at: dt.datetime | None = None, inclusive: bool = False,
               filters: Iterable[tuple[str, Any]] = (), sort_by: tuple[str, bool] | None = None,
