@@ -90,11 +90,20 @@ class QuotaTracker:
 
     def __init__(self) -> None:
         self.last: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
 
     def note(self, answer: Mapping[str, Any]) -> None:
+        """Keep the latest state of each quota. Periods are fetched several at once, so the
+        answer noted last is not always the latest: within a run a quota only goes down, so
+        the latest is the one with the least ``remaining``."""
         quota = answer.get("propertyQuota")
-        if isinstance(quota, dict):
-            self.last = {k: v for k, v in quota.items() if isinstance(v, dict)}
+        if not isinstance(quota, dict):
+            return
+        with self._lock:
+            for name, value in quota.items():
+                if isinstance(value, dict) and _remaining(value) <= _remaining(
+                        self.last.get(name, {})):
+                    self.last[name] = value
 
     def summary(self) -> str | None:
         if not self.last:
@@ -116,6 +125,11 @@ class QuotaTracker:
                 return name
         spent = [name for name, value in self.last.items() if value.get("remaining") == 0]
         return spent[0] if spent else "a property quota"
+
+
+def _remaining(value: Mapping[str, Any]) -> float:
+    remaining = value.get("remaining")
+    return remaining if isinstance(remaining, (int, float)) else float("inf")
 
 
 def exhausted_advice(tracker: QuotaTracker, message: str) -> str:

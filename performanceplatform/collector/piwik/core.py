@@ -129,6 +129,8 @@ class Reports(Collector):
     def build(self, unit: Unit, rows: Iterable[tuple[str, dict[str, Any]]]):
         from performanceplatform.collector.piwik.records import core_pairs
 
+        rows = list(rows)
+        log.info("piwik: %d records", len(rows))
         return core_pairs(rows, self.mappings, self.time_span)
 
 

@@ -114,3 +114,13 @@ def test_at_most_9_dimensions_and_10_metrics():
     parse_report_query({"property": "1", "metrics": [f"m{i}" for i in range(10)],
                         "dimensions": [f"d{i}" for i in range(9)]}, {}, fine)
     assert fine.found == []
+
+
+def test_the_quota_logged_is_the_latest_even_when_answers_come_back_out_of_order():
+    """Periods are fetched several at once: the answer noted last may be an older one."""
+    from performanceplatform.collector.ga4.quota import QuotaTracker
+
+    tracker = QuotaTracker()
+    tracker.note({"propertyQuota": {"tokensPerDay": {"consumed": 5, "remaining": 199990}}})
+    tracker.note({"propertyQuota": {"tokensPerDay": {"consumed": 5, "remaining": 199995}}})
+    assert tracker.summary() == "tokensPerDay 199990 left (5 used by the last request)"
