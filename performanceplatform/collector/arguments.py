@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from dateutil.parser import parse
 
+from performanceplatform.collector import __version__
 from performanceplatform.utils.errors import ConfigError, ExitCode, UsageError
 
 DESCRIPTION = (
@@ -22,6 +23,9 @@ before the start included); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 
 environment: LOGLEVEL (DEBUG shows tracebacks), DISABLE_COLLECTORS=true (log, don't run),
 PP_COLLECTOR_LOG_DIR, PP_COLLECTOR_TIMEOUT, PP_COLLECTOR_NOW, PP_COLLECTOR_SANDBOX_URL.
+
+commands: pp-collector collectors (every collector and its status); pp-collector sample NAME
+(its sample query and credentials files).
 """
 
 
@@ -85,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-dir", dest="log_dir", default=None,
                         help="folder of the log files (default: $PP_COLLECTOR_LOG_DIR, or "
                              "~/.local/state/pp-collector/log)")
+    parser.add_argument("--version", action="version", version=f"pp-collector {__version__}")
     return parser
 
 

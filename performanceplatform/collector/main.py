@@ -149,6 +149,10 @@ def _collect(entrypoint: str, args: argparse.Namespace, where: str) -> None:
     from performanceplatform.collector.entrypoints import missing_module, resolve
 
     collector = resolve(entrypoint, where)
+    if collector.retired:
+        from performanceplatform.utils.retired import warn_retired
+
+        warn_retired(f"collector '{entrypoint}'", collector.retired)
     query = args.query
     warn_unknown_keys(collector, query["query"], query["options"], where)
     data_set = query["data-set"]
@@ -259,8 +263,17 @@ def run(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The console script. Returns (and exits with) the exit code."""
+    from performanceplatform.collector import commands
     from performanceplatform.collector.arguments import parse_args
 
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (README: Installing)
+        commands.complete()
+    words = sys.argv[1:] if argv is None else argv
+    if commands.is_command(words):  # a subcommand; the original interface starts with a flag
+        code = commands.run(words)
+        if argv is None:
+            sys.exit(int(code))
+        return int(code)
     args = None
     restore = _raise_on_sigterm()
     try:

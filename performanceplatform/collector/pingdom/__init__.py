@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from performanceplatform.collector.pingdom.client import PingdomClient, check_credentials
+from performanceplatform.collector.pingdom.client import API_2_0, PingdomClient, check_credentials
 from performanceplatform.collector.pingdom.records import Gaps, to_records
 from performanceplatform.collector.pingdom.window import run_window
 from performanceplatform.utils.checks import Problems, raise_all, where_of
@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 100
 QUERY_KEYS = frozenset({"name"})
+RETIRED_CREDENTIALS = ("Pingdom retired API 2.0 at the end of 2020; replace user, password and "
+                       "app_key by an API 3.1 token: {\"token\": \"...\"} "
+                       "(collector/pingdom/README.rst)")
 
 
 def validate(credentials: Any, query: Any, options: Any) -> None:
@@ -33,6 +36,11 @@ def main(credentials, data_set_config, query, options, start_at, end_at) -> None
     options = options or {}
     validate(credentials, query, options)
     client = PingdomClient.from_credentials(credentials)
+    if client.api is API_2_0:
+        from performanceplatform.utils.retired import warn_retired
+
+        warn_retired("pingdom credentials with user/password/app_key (API 2.0)",
+                     RETIRED_CREDENTIALS)
     check = client.find_check(query["name"])
     start, end = run_window(start_at, end_at, check.get("created"))
     log.info("pingdom API %s: check %r from %s to %s", client.api.version, query["name"],
