@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from typing import Any, NoReturn
 
@@ -61,6 +62,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _log_folder(path: str) -> str:
+    """``--log-dir``: a folder, or a path where one can be made (checked before any run)."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{path!r} is a file, not a folder")
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pp-collector", description=DESCRIPTION, epilog=EPILOG,
@@ -86,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="log to stderr instead of the log files")
     parser.add_argument("--dry-run", dest="dry_run", action="store_true",
                         help="log what would be sent to Backdrop; send nothing")
-    parser.add_argument("--log-dir", dest="log_dir", default=None,
+    parser.add_argument("--log-dir", dest="log_dir", default=None, type=_log_folder,
                         help="folder of the log files (default: $PP_COLLECTOR_LOG_DIR, or "
                              "~/.local/state/pp-collector/log)")
     parser.add_argument("--version", action="version", version=f"pp-collector {__version__}")

@@ -61,6 +61,7 @@ def log_failure(exc: BaseException, console: bool, log_dir: str | None,
     On the console only the held records are shown: the CLI prints the error line itself.
     """
     from performanceplatform.collector import logging_setup
+    from performanceplatform.utils.errors import ConfigError
 
     root = logging.getLogger()
     before = list(root.handlers)
@@ -74,7 +75,7 @@ def log_failure(exc: BaseException, console: bool, log_dir: str | None,
         if not console:
             logging.getLogger("performanceplatform.collector.main").error(
                 "%s", message or exc, extra=logging_setup.extra_fields_from_exception(exc))
-    except OSError:
+    except (OSError, ConfigError):
         pass  # no log folder: stderr still has the line
     finally:
         for handler in [h for h in root.handlers if h not in before]:

@@ -24,6 +24,7 @@ from typing import Any
 from concurrent_log_handler import ConcurrentRotatingFileHandler
 from pythonjsonlogger.json import JsonFormatter
 
+from performanceplatform.utils.errors import ConfigError
 from performanceplatform.utils.redact import RedactingFilter, redact, redact_value
 
 ENV_LOG_DIR = "PP_COLLECTOR_LOG_DIR"
@@ -102,7 +103,11 @@ def set_up_logging(app_name: str, level: int, path: str | os.PathLike | None,
                    name: str | None = None, json_fields: dict[str, Any] | None = None) -> None:
     """Log to ``<path>/<name>.log`` and ``<path>/<name>.json.log``."""
     folder = Path(path) if path else default_log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # $PP_COLLECTOR_LOG_DIR on a file, a read-only disk...
+        raise ConfigError(f"cannot make the log folder: {exc.strerror or exc}",
+                          where=str(folder))
     name = name or DEFAULT_LOGFILE_NAME
     root = logging.getLogger()
     root.setLevel(level)

@@ -157,22 +157,11 @@ TOKEN_IN_URL = "matomo.core-token-in-url"
 VARIANTS = ["ga4-service-account-file", INLINE_PEM, TOKEN_IN_URL]
 
 
-def known_leak(name: str, mode: str) -> str | None:
-    """The issue-7 defect that makes this run show a secret today, if any."""
-    if name == INLINE_PEM:
-        return "inline PEM private key accepted and never printed"
-    if name == TOKEN_IN_URL and MODES[mode].debug:
-        return "URL-encoded token_auth in urllib3's DEBUG line"
-    return None
-
-
 def matrix() -> list[Any]:
     params = []
     for name in COLLECTORS + VARIANTS:
         for mode in MODES:
-            leak = known_leak(name, mode)
-            marks = [pytest.mark.xfail(strict=True, reason=f"issue 7: {leak}")] if leak else []
-            params.append(pytest.param(name, mode, id=f"{name}-{mode}", marks=marks))
+            params.append(pytest.param(name, mode, id=f"{name}-{mode}"))
     return params
 
 
@@ -209,7 +198,6 @@ def test_no_secret_in_any_output(name, mode, canary_sandbox, sandbox_config, run
     assert leaks(texts) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 7: an inline PEM private key is printed")
 @pytest.mark.parametrize("mode", ["dry-run", "debug-logs-source-500"])
 def test_an_inline_private_key_is_never_printed_whatever_the_exit_code(
         mode, canary_sandbox, sandbox_config, run_cli):
