@@ -125,17 +125,16 @@ class BaseClient:
                  params: dict[str, Any] | None = None) -> Any:
         url = self._base_url + path
         headers = self._headers(data is not None)
-        body: str | bytes | None = None
-        if data is not None:
-            body = data if isinstance(data, str) else encode_json(data)
+        text = None if data is None else data if isinstance(data, str) else encode_json(data)
         if self._dry_run:
             self._log_dry_run(method, url, headers, data)
             return None
-        if body is not None and self.should_gzip and len(body) > GZIP_ABOVE:
+        body: bytes | None = None
+        if text is not None and self.should_gzip and len(text) > GZIP_ABOVE:
             headers["Content-Encoding"] = "gzip"
-            body = gzip.compress(body.encode("utf-8"), mtime=0)
-        elif isinstance(body, str):
-            body = body.encode("utf-8")
+            body = gzip.compress(text.encode("utf-8"), mtime=0)
+        elif text is not None:
+            body = text.encode("utf-8")
         try:
             response = send(self.session, method, url, policy=self.retry_policy,
                             headers=headers, data=body, params=params, allow_redirects=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -32,10 +33,15 @@ def run(argv: list[str]) -> int:
     try:
         if argv[0] in RESERVED:
             raise UsageError(f"'{argv[0]}' is not available in this version")
-        return COMMANDS[argv[0]](argv[1:])
+        code = COMMANDS[argv[0]](argv[1:])
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except CollectorError as exc:
         print(f"pp-collector: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader has gone (``| head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
 
 
 COLLECTORS_HELP = ("List every built-in and registered collector: its name (what a query file "

@@ -46,7 +46,7 @@ import os
 import re
 import socket
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -67,8 +67,10 @@ EVERY = re.compile(r"@every\s+(\d+)\s*([smh])$")
 # the five cron fields: (name, lowest, highest, names allowed in place of numbers)
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _DAYS = "sun mon tue wed thu fri sat".split()
-_CRON_FIELDS = (("minute", 0, 59, ()), ("hour", 0, 23, ()), ("day of month", 1, 31, ()),
-                ("month", 1, 12, _MONTHS), ("day of week", 0, 7, _DAYS))
+_CronField = tuple[str, int, int, Sequence[str]]
+_CRON_FIELDS: tuple[_CronField, ...] = (
+    ("minute", 0, 59, ()), ("hour", 0, 23, ()), ("day of month", 1, 31, ()),
+    ("month", 1, 12, _MONTHS), ("day of week", 0, 7, _DAYS))
 _CRON_ITEM = re.compile(r"^(\*|(\w+)(-(\w+))?)(/(\d+))?$")
 
 
@@ -153,7 +155,7 @@ def check_schedule(schedule: str, where: str, every: bool = False) -> None:
                          + (f": {problem}" if problem else ""), where=where)
 
 
-def _field_problem(text: str, field: tuple[str, int, int, tuple[str, ...]]) -> str | None:
+def _field_problem(text: str, field: _CronField) -> str | None:
     """What is wrong with one cron field, or None."""
     name, low, high, names = field
     for item in text.split(","):
@@ -163,7 +165,7 @@ def _field_problem(text: str, field: tuple[str, int, int, tuple[str, ...]]) -> s
         for value in (match.group(2), match.group(4)):
             if value is None:
                 continue
-            number = names.index(value.lower()) + low if value.lower() in names else (
+            number = list(names).index(value.lower()) + low if value.lower() in names else (
                 int(value) if value.isdigit() else None)
             if number is None or not low <= number <= high:
                 return f"{name} {value!r} (expected {low}-{high}" + (

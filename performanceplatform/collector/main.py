@@ -222,7 +222,7 @@ def _report_stop(exc: BaseException, args: argparse.Namespace | None,
     return ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
 
 
-def _raise_on_sigterm() -> Callable[[], None]:
+def _raise_on_sigterm() -> Callable[[], object]:
     """Turn SIGTERM into ``Terminated`` in the main thread; return what restores the old
     handler. A second SIGTERM while the first is being reported is ignored."""
     if threading.current_thread() is not threading.main_thread():

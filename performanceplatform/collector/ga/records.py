@@ -44,7 +44,8 @@ def try_number(value: Any) -> int | float:
 
 def special_fields(item: Mapping[str, Any], time_span: str) -> dict[str, Any]:
     """Metrics as numbers, ``avgSessionDuration`` × 1000 (s → ms) when set, and ``timeSpan``."""
-    fields = {name: try_number(value) for name, value in item.get("metrics", {}).items()}
+    fields: dict[str, Any] = {name: try_number(value)
+                              for name, value in item.get("metrics", {}).items()}
     if fields.get("avgSessionDuration"):
         fields["avgSessionDuration"] = fields["avgSessionDuration"] * 1000
     fields["timeSpan"] = time_span

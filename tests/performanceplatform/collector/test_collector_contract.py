@@ -135,7 +135,7 @@ def test_top_readme_links_every_collector():
 
 def rst_files() -> list[Path]:
     root = PACKAGE.parents[1]
-    return [root / "README.rst", *sorted((root / "performanceplatform").rglob("*.rst"))]
+    return [*sorted(root.glob("*.rst")), *sorted((root / "performanceplatform").rglob("*.rst"))]
 
 
 @pytest.mark.parametrize("path", rst_files(), ids=lambda p: p.name if p.parent.name ==

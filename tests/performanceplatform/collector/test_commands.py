@@ -5,6 +5,7 @@ the real CLI; the original flag interface is untouched beside them (a query file
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,13 @@ def test_shell_completion_with_argcomplete(sandbox, run_cli, line, expected):
                                    "_ARGCOMPLETE_STDOUT_FILENAME": str(answer)})
     assert result.code == 0, result.stderr
     assert {word.strip() for word in answer.read_text().splitlines()} == expected
+
+
+def test_collectors_into_a_closed_pipe_stops_quietly(sandbox, run_cli):
+    """``pp-collector collectors | head -1``: the reader is gone before the listing ends."""
+    command, env = run_cli._invocation(None, None, (), SANDBOX_TOKEN, None, ["collectors"], True)
+    process = subprocess.Popen(command, env=env, cwd=run_cli.workdir, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # before the program writes anything
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == ""

@@ -347,8 +347,9 @@ def test_an_old_jobs_file_gives_the_same_lines_plus_the_lock(jobs_file):
                            "-c /app/config/ga.json -t /app/config/govuk.json "
                            "-b /app/config/pp.json >> /app/log/out.log 2>> /app/log/error.log")
     locked = job_lines(crontab.generate_crontab([], path, "/app", "id"))
+    slugs = ["govuk-monitoring", "govuk-browsers"]
     assert [line.replace(f"flock -n /app/log/pp-collector-{slug}.lock ", "")
-            for line, slug in zip(locked, ["govuk-monitoring", "govuk-browsers"])] == unlocked
+            for line, slug in zip(locked, slugs, strict=True)] == unlocked
 
 
 @pytest.mark.parametrize("schedule", ["*/5 * * * *", "0 */2 1-15 jan-jun mon-fri",
