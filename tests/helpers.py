@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -33,6 +34,16 @@ def served(sandbox: Sandbox, service: str | None = None) -> list[dict[str, Any]]
     """The requests the sandbox served (optionally of one service), in order."""
     entries = requests.get(f"{sandbox.url}/_sandbox/requests", timeout=10).json()["requests"]
     return [e for e in entries if service is None or e["service"] == service]
+
+
+def post_records(sandbox: Sandbox, data_group: str, data_type: str,
+                 records: list[dict[str, Any]]) -> None:
+    """Write records through the Backdrop API, as a collector does (``data_group`` may hold
+    characters to percent-encode)."""
+    url = f"{sandbox.url}/data/{quote(data_group, safe='')}/{quote(data_type, safe='')}"
+    answer = requests.post(url, json=records, timeout=30,
+                           headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"})
+    assert answer.status_code == 200, answer.text
 
 
 def inject(sandbox: Sandbox, **fault: Any) -> None:

@@ -19,6 +19,8 @@ server adds what every service needs:
                                400 naming it, and nothing is queued
   ``GET  /_sandbox/requests``  every request served so far: method, path, query, headers,
                                body size, gzip, service, status
+  ``GET  /_sandbox/<name>``    a read-only view added with ``Sandbox.controls[name]``
+                               (``summary``: what the store holds, see ``page.py``)
 
 - fault injection: a queued fault answers (or delays, or resets the connection of) the next
   ``count`` requests of that service before the service sees them;
@@ -221,6 +223,7 @@ class Sandbox:
         self.faults = FaultQueue()
         self.requests: list[dict[str, Any]] = []
         self.random = random.Random(seed)
+        self.controls: dict[str, Callable[[Request], Response]] = {}
         self._lock = threading.Lock()
         self._server = _Server((host, port), _handler_for(self))
         self._thread: threading.Thread | None = None
@@ -299,6 +302,8 @@ class Sandbox:
         if action == "requests" and request.method == "GET":
             with self._lock:
                 return json_response({"requests": list(self.requests)})
+        if action in self.controls and request.method == "GET":
+            return self.controls[action](request)
         return json_response({"status": "error", "message": "unknown sandbox action"}, 404)
 
     def record(self, entry: dict[str, Any]) -> None:
