@@ -1,9 +1,11 @@
 """The demo: start the sandbox, run every collector against it, show what landed, stop.
 
 Run it with ``make demo`` (which sets up ``.venv`` first) or ``python demo/run.py``. Nothing
-leaves this machine: the source APIs, Backdrop and Stagecraft are the sandbox's simulated
-services on 127.0.0.1. The jobs are listed in ``demo/jobs.json``; each runs the real
-``pp-collector`` with a query file (``-q``) or a Stagecraft slug (``-l``) from this folder.
+leaves this machine: the source APIs and Stagecraft are the sandbox's simulated services on
+127.0.0.1. The jobs are listed in ``demo/jobs.json``; each runs the real ``pp-collector``
+with a query file (``-q``) or a Stagecraft slug (``-l``) from this folder, writing into the
+embedded default store, an SQLite file (``--store sqlite:///demo.db``), which the sandbox
+serves through Backdrop's read API to show what landed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import requests
 
 HERE = Path(__file__).resolve().parent
 PLACEHOLDER = "{SANDBOX}"
+DATABASE = "demo.db"  # in the demo's working folder
+STORE = f"sqlite:///{DATABASE}"
 
 
 def render_tree(source: Path, target: Path, sandbox_url: str) -> None:
@@ -38,7 +42,8 @@ def start_sandbox(workdir: Path) -> tuple[subprocess.Popen, str]:
     ready = workdir / "sandbox.url"
     process = subprocess.Popen(
         [sys.executable, "-m", "performanceplatform.sandbox", "--config",
-         str(HERE / "sandbox.json"), "--port", "0", "--ready-file", str(ready)],
+         str(HERE / "sandbox.json"), "--port", "0", "--ready-file", str(ready),
+         "--database", str(workdir / DATABASE)],
         stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -54,7 +59,7 @@ def start_sandbox(workdir: Path) -> tuple[subprocess.Popen, str]:
 def run_job(job: dict, workdir: Path, sandbox_url: str) -> int:
     args = [sys.executable, "-m", "performanceplatform.collector",
             "-c", job["credentials"], "-t", "token.json", "-b", "performanceplatform.json",
-            "--console-logging", *job.get("args", [])]
+            "--console-logging", "--store", STORE, *job.get("args", [])]
     args += ["-l", job["slug"]] if "slug" in job else ["-q", job["query"]]
     env = dict(os.environ, PP_COLLECTOR_SANDBOX_URL=sandbox_url, LOGLEVEL="WARNING")
     env.update(job.get("env", {}))
@@ -67,7 +72,7 @@ def run_job(job: dict, workdir: Path, sandbox_url: str) -> int:
 
 
 def show_landed(sandbox_url: str, data_sets: list[str]) -> None:
-    print("\nWhat landed in Backdrop:")
+    print(f"\nWhat landed in {STORE}:")
     for data_set in data_sets:
         records = requests.get(f"{sandbox_url}/data/{data_set}", timeout=10).json()["data"]
         print(f"\n  {data_set}: {len(records)} records")

@@ -57,3 +57,24 @@ def test_the_demo_stops_its_sandbox_unless_asked_to_keep_it(monkeypatch):
     assert run.parse_args([]).keep is True
     monkeypatch.setenv("DEMO_KEEP", "0")
     assert run.parse_args([]).keep is False
+
+
+def test_the_celery_demo_runs_the_jobs_on_schedule():
+    """``make demo-celery``: Redis, two workers and beat run ``demo/celery-jobs`` for a while."""
+    import shutil
+
+    import pytest
+
+    if not shutil.which("redis-server"):
+        message = "redis-server is missing (apt-get install redis-server)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run([sys.executable, str(REPO / "demo" / "celery_demo.py")],
+                          capture_output=True, text=True, timeout=180, cwd=REPO,
+                          env=dict(os.environ, DEMO_SECONDS="20"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    finished = re.search(r"(\d+) scheduled runs finished", done.stdout)
+    assert finished and int(finished.group(1)) >= 3, done.stdout
+    ran = set(re.findall(r"slug:([\w-]+)\s+ok", done.stdout))
+    assert ran == {"govuk-monitoring", "verify-browsers", "verify-realtime"}, done.stdout

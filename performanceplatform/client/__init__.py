@@ -1,4 +1,5 @@
-"""Clients of the Performance Platform's APIs: Backdrop data sets and Stagecraft."""
+"""Clients of the Performance Platform's APIs: Backdrop data sets and Stagecraft; a data set in
+a local store (``StoreDataSet``, see ``performanceplatform.sinks``)."""
 
 from performanceplatform.client.base import ChunkingError, JsonEncoder
 from performanceplatform.client.collector import CollectorAPI

@@ -124,11 +124,16 @@ class BaseClient:
     def _request(self, method: str, path: str, data: Any = None,
                  params: dict[str, Any] | None = None) -> Any:
         url = self._base_url + path
+        if self._dry_run:
+            self._log_dry_run(method, url, self._headers(data is not None), data)
+            return None
+        return self._send(method, url, data, params)
+
+    def _send(self, method: str, url: str, data: Any, params: dict[str, Any] | None) -> Any:
+        """One HTTP request, retried by the policy; its answer's JSON. (A data set in a local
+        store replaces this one method: ``client.store_data_set``.)"""
         headers = self._headers(data is not None)
         text = None if data is None else data if isinstance(data, str) else encode_json(data)
-        if self._dry_run:
-            self._log_dry_run(method, url, headers, data)
-            return None
         body: bytes | None = None
         if text is not None and self.should_gzip and len(text) > GZIP_ABOVE:
             headers["Content-Encoding"] = "gzip"

@@ -16,6 +16,17 @@ class DataSet(BaseClient):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> DataSet:
+        """The data set a collector writes to. The one place a store is chosen: a
+        ``config["store"]`` that is not a Backdrop (``sinks.url``) gives a ``StoreDataSet``
+        with this same API; otherwise the Backdrop at ``config["url"]``."""
+        from performanceplatform import sinks
+
+        store = config.get("store")
+        if store and not sinks.is_backdrop(store):
+            from performanceplatform.client.store_data_set import StoreDataSet
+
+            sink = sinks.open_sink(store, config["data-group"], config["data-type"])
+            return StoreDataSet(sink, config["dry_run"])
         return cls(config["url"], config["token"], config["dry_run"])
 
     @classmethod

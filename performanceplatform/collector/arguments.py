@@ -62,6 +62,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 
 
+class _Peek(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """A peek never exits: the real parse reports the problem."""
+        raise ValueError(message)
+
+
 def _log_folder(path: str) -> str:
     """``--log-dir``: a folder, or a path where one can be made (checked before any run)."""
     if os.path.exists(path) and not os.path.isdir(path):
@@ -69,7 +75,10 @@ def _log_folder(path: str) -> str:
     return path
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(token: bool = True, performanceplatform: bool = True
+                 ) -> argparse.ArgumentParser:
+    """``token``, ``performanceplatform``: whether ``-t``, ``-b`` are required (a local
+    store needs no token; ``--store`` needs no ``-b``)."""
     parser = _Parser(
         prog="pp-collector", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -80,10 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="slug of a collector whose config is fetched from Stagecraft")
     group.add_argument("-q", "--query", dest="query", type=_load_json_file,
                        help="JSON query file: entrypoint, data-set, query, options")
-    parser.add_argument("-t", "--token", dest="token", type=_load_json_file, required=True,
+    parser.add_argument("-t", "--token", dest="token", type=_load_json_file,
+                        required=token,
                         help='JSON file {"token": "..."}: the Backdrop bearer token')
     parser.add_argument("-b", "--performanceplatform", dest="performanceplatform",
-                        type=_load_json_file, required=True,
+                        type=_load_json_file, required=performanceplatform,
                         help="JSON file with backdrop_url (and stagecraft_url, "
                              "omniscient_api_token for -l)")
     parser.add_argument("-s", "--start", dest="start_at", type=parse,
@@ -97,12 +107,42 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-dir", dest="log_dir", default=None, type=_log_folder,
                         help="folder of the log files (default: $PP_COLLECTOR_LOG_DIR, or "
                              "~/.local/state/pp-collector/log)")
+    parser.add_argument("--store", dest="store", metavar="URL", default=None,
+                        help="where the records go, instead of backdrop_url: sqlite:///FILE, "
+                             "postgresql://..., jsonl:///FILE, - (stdout) or a Backdrop URL")
     parser.add_argument("--version", action="version", version=f"pp-collector {__version__}")
     return parser
 
 
 def parse_args(args: list[str] | None = None) -> argparse.Namespace:
-    return build_parser().parse_args(args)
+    """The options. A local store (``--store``, or the ``backdrop_url`` of ``-b``) needs no
+    ``-t``; with ``--store`` naming one, ``-b`` may go too (``-l`` still needs it)."""
+    store, flag = _peek_store(args)
+    local = isinstance(store, str) and not store.lower().startswith(("http://", "https://"))
+    parser = build_parser(token=not local, performanceplatform=not (local and flag))
+    parsed = parser.parse_args(args)
+    if parsed.collector_slug and parsed.performanceplatform is None:
+        parser.error("-l/--collector needs -b/--performanceplatform (its stagecraft_url)")
+    return parsed
+
+
+def _peek_store(args: list[str] | None) -> tuple[Any, bool]:
+    """The store URL the command line names, before the real parse (which reports any
+    problem): ``--store``, else ``backdrop_url`` in the ``-b`` file; and whether it is the flag."""
+    peek = _Peek(add_help=False)
+    peek.add_argument("--store")
+    peek.add_argument("-b", "--performanceplatform")
+    try:
+        known = peek.parse_known_args(args)[0]
+    except ValueError:
+        return None, False
+    if known.store is not None or not known.performanceplatform:
+        return known.store, known.store is not None
+    try:
+        with open(known.performanceplatform, encoding="utf-8") as handle:
+            return json.load(handle).get("backdrop_url"), False
+    except (OSError, ValueError, AttributeError):
+        return None, False
 
 
 def utc_date(value: dt.date | dt.datetime) -> dt.date:

@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 
 # Backdrop names: every data-group and data-type of the original's production configs fits.
 DATA_SET_NAME = re.compile(r"^[a-z0-9_-]+$")
-URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 
 
 def _where(config: dict[str, Any], fallback: str) -> str:
@@ -81,15 +80,29 @@ def validate_entrypoint(query: dict[str, Any], fallback: str = "query config") -
     return query["entrypoint"]
 
 
-def validate_targets(token: dict[str, Any], performanceplatform: dict[str, Any]) -> None:
-    problems: list[str] = []
-    _check(problems, token, "token", str, "token")
-    _raise(problems, _where(token, "token config"))
-    if _check(problems, performanceplatform, "backdrop_url", str, "backdrop_url") and \
-            not URL.match(performanceplatform["backdrop_url"]):
-        problems.append("key 'backdrop_url': expected an http:// or https:// URL, got "
-                        f"{performanceplatform['backdrop_url']!r:.60}")
-    _raise(problems, _where(performanceplatform, "performanceplatform config"))
+def validate_targets(token: dict[str, Any] | None, performanceplatform: dict[str, Any] | None,
+                     store: str | None = None) -> str:
+    """The store URL of the run (``--store``, else ``backdrop_url``), checked; the token too
+    when that store is a Backdrop (a local store needs none)."""
+    from performanceplatform.sinks import is_backdrop, store_problem
+
+    if store is not None:
+        _raise([problem] if (problem := store_problem(store)) else [], "--store")
+    else:
+        problems: list[str] = []
+        _check(problems, performanceplatform, "backdrop_url", str, "backdrop_url")
+        if not problems and (problem := store_problem(performanceplatform["backdrop_url"])):
+            problems.append(f"key 'backdrop_url': {problem}")
+        where = _where(performanceplatform, "performanceplatform config") \
+            if isinstance(performanceplatform, dict) else "-b/--performanceplatform"
+        _raise(problems, where)
+        store = performanceplatform["backdrop_url"]
+    if is_backdrop(store):
+        problems = []
+        _check(problems, token, "token", str, "token")
+        _raise(problems, _where(token, "token config") if isinstance(token, dict)
+               else "-t/--token")
+    return store
 
 
 def warn_unknown_keys(collector: Collector, query: Any, options: Any, where: str) -> None:

@@ -25,6 +25,7 @@ from performanceplatform.collector.config import (
     validate_targets,
     warn_unknown_keys,
 )
+from performanceplatform.sinks.url import url_secrets
 from performanceplatform.utils import writes
 from performanceplatform.utils.errors import CollectorError, ExitCode, Terminated
 from performanceplatform.utils.redact import redact, register_secrets, secret_values
@@ -34,18 +35,26 @@ log = logging.getLogger(__name__)
 _STOPPED = "_pp_collector_stopped"  # what a stopped run wrote, set on the exception
 
 
-def merge_performanceplatform_config(performanceplatform: dict[str, Any], data_set: dict[str, Any],
-                                     token: dict[str, Any], dry_run: bool = False
+def merge_performanceplatform_config(performanceplatform: dict[str, Any] | None,
+                                     data_set: dict[str, Any], token: dict[str, Any] | None,
+                                     dry_run: bool = False, store: str | None = None
                                      ) -> dict[str, Any]:
-    """The ``data_set_config`` handed to a collector's ``main``."""
-    return {
-        "url": "{}/{}/{}".format(performanceplatform["backdrop_url"], data_set["data-group"],
-                                 data_set["data-type"]),
-        "token": token["token"],
+    """The ``data_set_config`` handed to a collector's ``main``. ``store`` (``--store``)
+    overrides ``backdrop_url``; a local store is named in ``store``, where
+    ``client.DataSet.from_config`` finds it (a Backdrop's config is the original's)."""
+    from performanceplatform.sinks import is_backdrop
+
+    store = store or performanceplatform["backdrop_url"]  # type: ignore[index]
+    config = {
+        "url": "{}/{}/{}".format(store, data_set["data-group"], data_set["data-type"]),
+        "token": token["token"] if token else None,
         "data-group": data_set["data-group"],
         "data-type": data_set["data-type"],
         "dry_run": dry_run,
     }
+    if not is_backdrop(store):
+        config["store"] = store
+    return config
 
 
 def _get_query_params(query: dict[str, Any]) -> str:
@@ -115,8 +124,8 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
     """Run the collector ``entrypoint`` with the configs in ``args``."""
     where = _where(args)
     validate_query(args.query, where)
-    validate_targets(args.token, args.performanceplatform)
-    register_secrets([args.token["token"]])
+    store = validate_targets(args.token, args.performanceplatform, getattr(args, "store", None))
+    register_secrets([args.token.get("token") if args.token else None, *url_secrets(store)])
     if isinstance(args.credentials, dict):
         register_secrets(secret_values(args.credentials))
     handlers = _set_up_logging(entrypoint, args, logfile_path, logfile_name)
@@ -127,7 +136,7 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
             if os.environ.get("DISABLE_COLLECTORS") == "true":
                 _log_collector_instead_of_running(entrypoint, args)
                 return
-            _collect(entrypoint, args, where)
+            _collect(entrypoint, args, where, store)
         except (KeyboardInterrupt, Terminated) as exc:
             setattr(exc, _STOPPED, run.summary())
             if not console:  # on the console main() says it
@@ -144,8 +153,9 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
             _remove_handlers(handlers)
 
 
-def _collect(entrypoint: str, args: argparse.Namespace, where: str) -> None:
-    """Resolve the collector, warn about unknown keys, call its ``main``."""
+def _collect(entrypoint: str, args: argparse.Namespace, where: str, store: str) -> None:
+    """Resolve the collector, warn about unknown keys, call its ``main`` (writing to
+    ``store``)."""
     from performanceplatform.collector.entrypoints import missing_module, resolve
 
     collector = resolve(entrypoint, where)
@@ -158,7 +168,7 @@ def _collect(entrypoint: str, args: argparse.Namespace, where: str) -> None:
     data_set = query["data-set"]
     log.info("Running collection into %s/%s", data_set["data-group"], data_set["data-type"])
     data_set_config = merge_performanceplatform_config(
-        args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False))
+        args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False), store)
     try:
         collector.main(args.credentials, data_set_config, query["query"], query["options"],
                        args.start_at, args.end_at)

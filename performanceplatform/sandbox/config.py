@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from performanceplatform.store.records import data_set_name
+
 
 @dataclass
 class DataSetConfig:
@@ -39,7 +41,7 @@ class DataSetConfig:
 
     @property
     def name(self) -> str:
-        return f"{self.data_group}_{self.data_type}".replace("-", "_")
+        return data_set_name(self.data_group, self.data_type)
 
 
 @dataclass

@@ -1,4 +1,10 @@
-"""Records in SQLite, upserted by ``_id`` per data set, in the order they were written."""
+"""Records in SQLite, upserted by ``_id`` per data set, in the order they were written.
+
+One table, ``records``, keyed by ``(data_set, id)``; ``record`` is the stored JSON text (query
+it with SQLite's ``json_extract``). Several processes may write one file at once: each save is
+one ``BEGIN IMMEDIATE`` transaction that waits up to ``BUSY_TIMEOUT`` seconds for the others,
+and a file database runs in WAL mode, so readers never wait for a writer.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,19 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
-PERIOD_KEYS = ("_hour_start_at", "_day_start_at", "_week_start_at", "_month_start_at",
-               "_quarter_start_at", "_year_start_at")
+from performanceplatform.store.records import (  # noqa: F401 (PERIOD_KEYS, period_starts: API)
+    PERIOD_KEYS,
+    period_starts,
+    refine,
+    stored_form,
+    timestamp_of,
+    to_json,
+)
+
+BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's write to finish
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -27,59 +40,36 @@ CREATE INDEX IF NOT EXISTS records_by_write ON records (data_set, seq);
 """
 
 
-def period_starts(timestamp: dt.datetime) -> dict[str, dt.datetime]:
-    """Backdrop's period keys for a UTC timestamp (weeks start on Monday)."""
-    hour = timestamp.replace(minute=0, second=0, microsecond=0)
-    day = hour.replace(hour=0)
-    month = day.replace(day=1)
-    return {
-        "_hour_start_at": hour,
-        "_day_start_at": day,
-        "_week_start_at": day - dt.timedelta(days=day.weekday()),
-        "_month_start_at": month,
-        "_quarter_start_at": month.replace(month=(month.month - 1) // 3 * 3 + 1),
-        "_year_start_at": month.replace(month=1),
-    }
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
 class SQLiteStore:
     """A thread-safe record store. ``path`` is a file, or ``:memory:``."""
 
     def __init__(self, path: str = ":memory:"):
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT)
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
-        self._seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
 
     def save(self, data_set: str, records: Iterable[dict[str, Any]]) -> int:
         """Upsert prepared records (timestamps already datetimes); return how many."""
         now = dt.datetime.now(dt.timezone.utc)
-        rows = []
+        stored = [stored_form(record, now) for record in records]
         with self._lock:
-            for record in records:
-                stored = dict(record)
-                if isinstance(stored.get("_timestamp"), dt.datetime):
-                    stored.update(period_starts(stored["_timestamp"]))
-                stored["_updated_at"] = now
-                record_id = stored.setdefault("_id", str(uuid.uuid4()))
-                self._seq += 1
-                timestamp = stored.get("_timestamp")
-                rows.append((data_set, record_id,
-                             timestamp.isoformat() if isinstance(timestamp, dt.datetime) else None,
-                             self._seq, json.dumps(stored, default=_encode)))
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT INTO records (data_set, id, timestamp, seq, record) VALUES (?,?,?,?,?) "
-                "ON CONFLICT (data_set, id) DO UPDATE SET timestamp=excluded.timestamp, "
-                "seq=excluded.seq, record=excluded.record", rows)
+            self._db.execute("BEGIN IMMEDIATE")  # the write lock first: seq is then ours
+            try:
+                last = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM records "
+                                        "WHERE data_set = ?", (data_set,)).fetchone()[0]
+                self._db.executemany(
+                    "INSERT INTO records (data_set, id, timestamp, seq, record) "
+                    "VALUES (?,?,?,?,?) ON CONFLICT (data_set, id) DO UPDATE SET "
+                    "timestamp=excluded.timestamp, seq=excluded.seq, record=excluded.record",
+                    [_row(data_set, record, last + n) for n, record in enumerate(stored, 1)])
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
             self._db.execute("COMMIT")
-        return len(rows)
+        return len(stored)
 
     def empty(self, data_set: str) -> None:
         with self._lock:
@@ -114,12 +104,7 @@ class SQLiteStore:
         sql += " ORDER BY seq"
         with self._lock:
             records = [json.loads(row[0]) for row in self._db.execute(sql, params)]
-        for key, value in filters:
-            records = [r for r in records if r.get(key) == value]
-        if sort_by is not None:
-            key, descending = sort_by
-            records.sort(key=lambda r: (r.get(key) is None, r.get(key)), reverse=descending)
-        return records[:limit] if limit is not None else records
+        return refine(records, filters, sort_by, limit)
 
     def data_sets(self) -> list[str]:
         with self._lock:
@@ -128,3 +113,9 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _row(data_set: str, stored: dict[str, Any], seq: int) -> tuple[Any, ...]:
+    timestamp = timestamp_of(stored)
+    return (data_set, stored["_id"], timestamp.isoformat() if timestamp else None, seq,
+            to_json(stored))
