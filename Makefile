@@ -1,11 +1,11 @@
 # Two commands on a fresh machine with Python 3.10+ and make:
 #   make demo   sets up .venv, starts the sandbox, runs every collector against it, shows what landed
-#   make test   sets up .venv, runs ruff and the whole test suite
+#   make test   sets up .venv, runs ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo demo-celery test lint bench bench-workers clean
+.PHONY: demo demo-celery test lint typecheck bench bench-workers clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ demo-celery: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check performanceplatform tests tools benchmarks demo
 
-test: lint
+typecheck: $(VENV)/.installed
+	$(PY) -m mypy
+
+test: lint typecheck
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(VENV)/.installed
@@ -32,4 +35,4 @@ bench-workers: $(VENV)/.installed
 	$(PY) -m benchmarks.workers
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

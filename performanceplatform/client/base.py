@@ -133,14 +133,13 @@ class BaseClient:
         """One HTTP request, retried by the policy; its answer's JSON. (A data set in a local
         store replaces this one method: ``client.store_data_set``.)"""
         headers = self._headers(data is not None)
-        body: str | bytes | None = None
-        if data is not None:
-            body = data if isinstance(data, str) else encode_json(data)
-        if body is not None and self.should_gzip and len(body) > GZIP_ABOVE:
+        text = None if data is None else data if isinstance(data, str) else encode_json(data)
+        body: bytes | None = None
+        if text is not None and self.should_gzip and len(text) > GZIP_ABOVE:
             headers["Content-Encoding"] = "gzip"
-            body = gzip.compress(body.encode("utf-8"), mtime=0)
-        elif isinstance(body, str):
-            body = body.encode("utf-8")
+            body = gzip.compress(text.encode("utf-8"), mtime=0)
+        elif text is not None:
+            body = text.encode("utf-8")
         try:
             response = send(self.session, method, url, policy=self.retry_policy,
                             headers=headers, data=body, params=params, allow_redirects=False)

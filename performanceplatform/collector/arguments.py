@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from dateutil.parser import parse
 
+from performanceplatform.collector import __version__
 from performanceplatform.utils.errors import ConfigError, ExitCode, UsageError
 
 DESCRIPTION = (
@@ -24,6 +25,9 @@ before the start included); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 environment: LOGLEVEL (DEBUG shows tracebacks), DISABLE_COLLECTORS=true (log, don't run),
 PP_COLLECTOR_LOG_DIR, PP_COLLECTOR_TIMEOUT, PP_COLLECTOR_NOW, PP_COLLECTOR_SANDBOX_URL,
 PP_COLLECTOR_CONCURRENCY.
+
+commands: pp-collector collectors (every collector and its status); pp-collector sample NAME
+(its sample query and credentials files).
 """
 
 
@@ -113,6 +117,7 @@ def build_parser(token: bool = True, performanceplatform: bool = True
     parser.add_argument("--store", dest="store", metavar="URL", default=None,
                         help="where the records go, instead of backdrop_url: sqlite:///FILE, "
                              "postgresql://..., jsonl:///FILE, - (stdout) or a Backdrop URL")
+    parser.add_argument("--version", action="version", version=f"pp-collector {__version__}")
     return parser
 
 

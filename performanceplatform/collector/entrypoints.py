@@ -16,7 +16,8 @@ end_at)``. Every refusal is a ``ConfigError`` naming the file (or Stagecraft slu
 
 A collector module may declare the keys it reads, for the core's unknown-key warnings:
 ``QUERY_KEYS`` (the ``query`` keys) and ``OPTION_KEYS`` (``options`` keys beyond the record
-builder's ``utils.options.RECORD_OPTION_KEYS``).
+builder's ``utils.options.RECORD_OPTION_KEYS``). ``RETIRED`` (a string) says that the API it
+calls is shut down and what replaces it (``utils.retired``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Collector:
     main: Callable[..., Any]
     query_keys: frozenset[str] | None
     option_keys: frozenset[str]
+    retired: str | None = None
 
 
 def registered() -> dict[str, metadata.EntryPoint]:
@@ -112,7 +114,9 @@ def _collector(name: str, loaded: Any, where: str) -> Collector:
     owner = inspect.getmodule(main)
     query_keys = _declared(module, owner, "QUERY_KEYS")
     extra_options = _declared(module, owner, "OPTION_KEYS") or frozenset()
-    return Collector(name, main, query_keys, RECORD_OPTION_KEYS | extra_options)
+    retired = next((getattr(place, "RETIRED", None) for place in (module, owner)
+                    if isinstance(getattr(place, "RETIRED", None), str)), None)
+    return Collector(name, main, query_keys, RECORD_OPTION_KEYS | extra_options, retired)
 
 
 def _check_signature(name: str, main: Callable[..., Any], where: str) -> None:

@@ -159,6 +159,10 @@ def _collect(entrypoint: str, args: argparse.Namespace, where: str, store: str) 
     from performanceplatform.collector.entrypoints import missing_module, resolve
 
     collector = resolve(entrypoint, where)
+    if collector.retired:
+        from performanceplatform.utils.retired import warn_retired
+
+        warn_retired(f"collector '{entrypoint}'", collector.retired)
     query = args.query
     warn_unknown_keys(collector, query["query"], query["options"], where)
     data_set = query["data-set"]
@@ -231,7 +235,7 @@ def _report_stop(exc: BaseException, args: argparse.Namespace | None,
     return ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
 
 
-def _raise_on_sigterm() -> Callable[[], None]:
+def _raise_on_sigterm() -> Callable[[], object]:
     """Turn SIGTERM into ``Terminated`` in the main thread; return what restores the old
     handler. A second SIGTERM while the first is being reported is ignored."""
     if threading.current_thread() is not threading.main_thread():
@@ -272,8 +276,17 @@ def run(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The console script. Returns (and exits with) the exit code."""
+    from performanceplatform.collector import commands
     from performanceplatform.collector.arguments import parse_args
 
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (README: Installing)
+        commands.complete()
+    words = sys.argv[1:] if argv is None else argv
+    if commands.is_command(words):  # a subcommand; the original interface starts with a flag
+        code = commands.run(words)
+        if argv is None:
+            sys.exit(int(code))
+        return int(code)
     args = None
     restore = _raise_on_sigterm()
     try:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -287,8 +288,7 @@ class Report:
         for name in reversed(self.sort):
             index = columns.index(name.lstrip("-"))
             numeric = name.lstrip("-") in self.metrics
-            rows.sort(key=lambda row, i=index, n=numeric: float(row[i]) if n else row[i],
-                      reverse=name.startswith("-"))
+            rows.sort(key=_sort_key(index, numeric), reverse=name.startswith("-"))
         return rows
 
 
@@ -339,3 +339,10 @@ def realtime_answer(request: Request, settings: dict[str, Any]) -> dict[str, Any
         "totalsForAllResults": {m: str(count) for m in metrics},
         "rows": [[str(count)] * len(metrics)],
     }
+
+
+def _sort_key(index: int, numeric: bool) -> Callable[[list[str]], Any]:
+    """Sort rows by the cell at ``index``, as a number for a metric."""
+    if numeric:
+        return lambda row: float(row[index])
+    return lambda row: row[index]

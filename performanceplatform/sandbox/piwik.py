@@ -247,11 +247,11 @@ def _dates(value: str, period: str) -> tuple[list[dt.date], bool]:
                 current = _step(current, period, -1)
             return [_step(current, period, -n) for n in reversed(range(count))], True
     if "," in value:
-        first, last = (_parse_date(part) for part in value.split(",", 1))
-        if first > last:
+        start, end = (_parse_date(part) for part in value.split(",", 1))
+        if start > end:
             raise PiwikError("The date range is not valid: the start is after the end.")
-        dates = [_align(first, period)]
-        while _step(dates[-1], period, 1) <= last:
+        dates = [_align(start, period)]
+        while _step(dates[-1], period, 1) <= end:
             dates.append(_step(dates[-1], period, 1))
         return dates, True
     return [_align(_parse_date(value), period)], False

@@ -106,7 +106,7 @@ def _measures(rng: random.Random, names: tuple[str, ...], as_float: bool) -> dic
 
 
 def _hours(first: dt.datetime, last: dt.datetime) -> list[dt.datetime]:
-    hours = []
+    hours: list[dt.datetime] = []
     while first <= last and len(hours) < 24 * 400:
         hours.append(first)
         first += dt.timedelta(hours=1)
@@ -114,7 +114,8 @@ def _hours(first: dt.datetime, last: dt.datetime) -> list[dt.datetime]:
 
 
 def _days(first: dt.datetime, last: dt.datetime) -> list[dt.date]:
-    days, day = [], first.date()
+    days: list[dt.date] = []
+    day = first.date()
     while day <= last.date() and len(days) < 400:
         days.append(day)
         day += dt.timedelta(days=1)

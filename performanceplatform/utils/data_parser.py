@@ -23,9 +23,9 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from itertools import zip_longest
-from typing import Any
+from typing import Any, TypeGuard
 
 from performanceplatform.utils.checks import did_you_mean
 from performanceplatform.utils.datetimeutil import to_datetime
@@ -70,7 +70,7 @@ class DataParser:
         if self.plugins is not None and not isinstance(self.plugins, list):
             raise ConfigError("must be a list of plugin strings", where="options.plugins")
 
-    def get_data(self, special_fields: Sequence[Mapping] | None = None) -> list[Document]:
+    def get_data(self, special_fields: Iterable[Mapping] | None = None) -> list[Document]:
         """All records, after the plugins (if any)."""
         documents = list(self._documents(special_fields))
         if self.plugins:
@@ -155,6 +155,7 @@ def iter_documents(
     front when both sides have a length, else when one side runs out)."""
     if data_type is None:
         raise ValueError("Must provide a data type")
+    pairs: Iterator[tuple[Mapping, Mapping]]
     if not special_fields:
         pairs = ((item, {}) for item in results)
     else:
@@ -167,7 +168,7 @@ def iter_documents(
     )
 
 
-def _sized(value: object) -> bool:
+def _sized(value: object) -> TypeGuard[Sized]:
     return hasattr(value, "__len__")
 
 

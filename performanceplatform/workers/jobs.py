@@ -8,26 +8,25 @@ A job is one collector run, described by plain JSON (it travels through the brok
      "performanceplatform": "/srv/app/config/performanceplatform.json",
      "start": "2024-01-01", "end": "2024-01-31", "dry_run": false}   # optional
 
-The jobs file is the one ``pp-collector-crontab`` reads:
-``schedule,collector_slug,credentials,token,performanceplatform`` per line, file names
-relative to ``APP/config/``. Its schedule is five cron fields; for beat only, ``@every 30s``
-(or ``5m``, ``1h``) runs a job at a fixed interval.
+The jobs file is the one ``pp-collector-crontab`` reads, through the same parser
+(``collector.crontab.read_job_lines``): ``schedule,collector,credentials,token,
+performanceplatform`` per line (``collector`` a slug, or ``query:PATH``), file names relative
+to ``APP/config/``. Its schedule is five cron fields; for beat only, ``@every 30s`` (or
+``5m``, ``1h``) runs a job at a fixed interval.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from performanceplatform.collector.crontab import parse_job_line
+from performanceplatform.collector.crontab import EVERY, read_job_lines
+from performanceplatform.collector.crontab import check_schedule as check_cron_schedule
 from performanceplatform.utils.errors import ConfigError
 
-_EVERY = re.compile(r"@every\s+(\d+)\s*([smh])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600}
-_CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z]+$")
 
 
 @dataclass(frozen=True)
@@ -67,40 +66,21 @@ def job_argv(job: dict[str, Any]) -> list[str]:
 
 def check_schedule(schedule: str, where: str) -> None:
     """Five cron fields, or ``@every N[s|m|h]``; anything else names the line at fault."""
-    if _EVERY.match(schedule.strip()):
-        return
-    fields = schedule.split()
-    if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
-        raise ConfigError(f"schedule {schedule!r} is not five cron fields "
-                          "(minute hour day-of-month month day-of-week) nor '@every 30s'",
-                          where=where)
+    check_cron_schedule(schedule, where, every=True)
 
 
 def read_scheduled_jobs(path_to_jobs: str, path_to_app: str) -> list[ScheduledJob]:
     """Every job of the jobs file, with config paths under ``path_to_app/config``."""
     config_dir = os.path.join(path_to_app, "config")
-    try:
-        with open(path_to_jobs, encoding="utf-8") as jobs_file:
-            lines = list(jobs_file)
-    except OSError as exc:
-        raise ConfigError(f"cannot read jobs file: {exc.strerror or exc}", where=path_to_jobs)
     jobs = []
-    for number, line in enumerate(lines, start=1):
-        fields = parse_job_line(line)
-        if fields is None:
-            continue
-        where = f"{path_to_jobs}:{number}"
-        if len(fields) != 5:
-            raise ConfigError(f"expected 5 comma-separated fields "
-                              "(schedule,slug,credentials,token,performanceplatform), "
-                              f"got {len(fields)}", where=where)
-        schedule, slug, credentials, token, performanceplatform = fields
-        check_schedule(schedule, where)
-        job = {"slug": slug,
-               "credentials": os.path.join(config_dir, credentials),
-               "token": os.path.join(config_dir, token),
-               "performanceplatform": os.path.join(config_dir, performanceplatform)}
-        jobs.append(ScheduledJob(schedule.strip(), job, where))
+    for line in read_job_lines(path_to_jobs, every=True):
+        target = ({"query": os.path.join(config_dir, line.query)} if line.query is not None
+                  else {"slug": line.collector})
+        job = {**target,
+               "credentials": os.path.join(config_dir, line.credentials),
+               "token": os.path.join(config_dir, line.token),
+               "performanceplatform": os.path.join(config_dir, line.performanceplatform)}
+        jobs.append(ScheduledJob(line.schedule.strip(), job, line.where))
     return jobs
 
 
@@ -108,7 +88,7 @@ def celery_schedule(schedule: str) -> Any:
     """The beat schedule object for a checked schedule string."""
     from celery.schedules import crontab
 
-    every = _EVERY.match(schedule)
+    every = EVERY.match(schedule)
     if every:
         return dt.timedelta(seconds=int(every.group(1)) * _UNITS[every.group(2)])
     minute, hour, day_of_month, month_of_year, day_of_week = schedule.split()

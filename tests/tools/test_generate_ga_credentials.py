@@ -1,4 +1,5 @@
-"""tools/generate-ga-credentials.py: the files it writes are the ones the collectors read.
+"""The GA credentials tool (``pp-collector-ga-credentials``, also
+``tools/generate-ga-credentials.py``): the files it writes are the ones the collectors read.
 
 The consent flow runs for real (requests-oauthlib, the loopback server) against the
 sandbox's consent page and token endpoint; the test plays the browser.
@@ -6,9 +7,10 @@ sandbox's consent page and token endpoint; the test plays the browser.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -20,15 +22,31 @@ from google.oauth2.credentials import Credentials
 from performanceplatform.utils.google.credentials import authorized_session
 from tests.performanceplatform.utils.google import keys
 
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "generate-ga-credentials.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "generate-ga-credentials.py"
 
 
 @pytest.fixture(scope="module")
 def tool():
-    spec = importlib.util.spec_from_file_location("generate_ga_credentials", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from performanceplatform.utils.google import consent
+
+    return consent
+
+
+@pytest.mark.parametrize("command", [
+    [sys.executable, str(SCRIPT)],  # the original's way, from a clone
+    [str(Path(sys.executable).parent / "pp-collector-ga-credentials")],  # installed
+])
+def test_the_script_and_the_installed_command_run_the_tool(command, tmp_path):
+    if not Path(command[0]).exists():
+        pytest.skip("pp-collector-ga-credentials is not installed in this environment")
+    done = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: pp-collector-ga-credentials [-h]")
+    done = subprocess.run([*command, str(tmp_path / "missing.json")], capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "cannot read" in done.stderr and "missing.json" in done.stderr
 
 
 def flow_result() -> Credentials:

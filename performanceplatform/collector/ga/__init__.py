@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
+           "move the query to performanceplatform.collector.ga4 (collector/ga4/MIGRATION.rst)")
 QUERY_KEYS = frozenset({"id", "metrics", "dimensions", "filters", "maxResults", "sort", "segment",
                         "frequency"})
 

@@ -20,6 +20,9 @@ from performanceplatform.utils.errors import ConfigError, SourceError
 PARAMETERS = {"ids": "ids", "metrics": "metrics", "dimensions": "dimensions",
               "filters": "filters", "sort": "sort", "max_results": "max-results"}
 REQUIRED = ("ids", "metrics")
+RETIRED = ("Google shut down Universal Analytics and its Real Time Reporting API v3 in "
+           "2023-2024; move the query to performanceplatform.collector.ga4.realtime "
+           "(collector/ga4/MIGRATION.rst)")
 QUERY_KEYS = frozenset(PARAMETERS)
 
 

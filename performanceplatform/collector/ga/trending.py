@@ -21,6 +21,9 @@ from .query import CoreQuery, as_list, list_problems, raise_problems
 DATE_DIMENSIONS = ("day", "month", "year")
 REQUIRED_DIMENSIONS = ("pageTitle", "pagePath")
 FLOOR = 500
+RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
+           "GA4 has no trending collector: query the two weeks with "
+           "performanceplatform.collector.ga4 (collector/ga4/MIGRATION.rst)")
 QUERY_KEYS = frozenset({"id", "metric", "dimensions", "filters", "segment"})
 
 

@@ -35,11 +35,17 @@ class Hours(Collector):
              end_at: Any) -> list[Unit]:
         """The pieces of the window; an end-only window starts at the check's creation, so
         this asks Pingdom for the check (one ``GET checks``) first."""
-        from performanceplatform.collector.pingdom.client import PingdomClient
+        from performanceplatform.collector.pingdom.client import API_2_0, PingdomClient
         from performanceplatform.collector.pingdom.records import Gaps
         from performanceplatform.collector.pingdom.window import pieces, run_window
 
         self.client = PingdomClient.from_credentials(self.credentials)
+        if self.client.api is API_2_0:
+            from performanceplatform.collector.pingdom import RETIRED_CREDENTIALS
+            from performanceplatform.utils.retired import warn_retired
+
+            warn_retired("pingdom credentials with user/password/app_key (API 2.0)",
+                         RETIRED_CREDENTIALS)
         self.name = query["name"]
         found = self.client.find_check(self.name)
         self.check_id = found["id"]

@@ -80,6 +80,7 @@ class PiwikClient:
     def call(self, params: Mapping[str, Any]) -> Any:
         """The decoded JSON answer to one API call with ``params`` (without the token)."""
         params = dict(params)
+        kwargs: dict[str, Any]
         if self.token_in_url:
             params.setdefault("token_auth", self.token)
             method, kwargs = "GET", {"params": params}

@@ -4,7 +4,7 @@ The credentials JSON (``-c``) takes one of these shapes, tried in this order (th
 are the original's, in the original's order):
 
 1. ``CLIENT_SECRETS`` + ``STORAGE_PATH``: an installed-app OAuth client. ``STORAGE_PATH`` is
-   the oauth2client storage file written by ``tools/generate-ga-credentials.py`` (or a
+   the oauth2client storage file written by ``pp-collector-ga-credentials`` (or a
    google-auth "authorized_user" file). Its access token is refreshed when expired, or when
    the API answers 401, and the new token is written back to the same file.
 2. ``ACCOUNT_NAME`` + ``PRIVATE_KEY`` (+ ``STORAGE_PATH``): a service account. ``PRIVATE_KEY``
@@ -85,10 +85,10 @@ INLINE_KEY_MIN_LINE = 16  # shorter lines of an inline key ("-----END ...") are 
 MAX_SHOWN_PATH = 1024
 EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 JWT_LIFETIME = dt.timedelta(seconds=3600)
-REGENERATE_HINT = "run tools/generate-ga-credentials.py again"
+REGENERATE_HINT = "run pp-collector-ga-credentials again"
 SERVICE_ACCOUNT_HINT = ("check that the service account and its key still exist and are "
                         "enabled, and that this machine's clock is right")
-SERIALIZED_HINT = ("renew the credentials in OAUTH2_CREDENTIALS (tools/generate-ga-credentials.py "
+SERIALIZED_HINT = ("renew the credentials in OAUTH2_CREDENTIALS (pp-collector-ga-credentials "
                    "makes new ones)")
 # OAuth error codes that mean "try again later" even in a 400 answer (RFC 6749 5.2 and 4.1.2.1).
 RETRYABLE_TOKEN_ERRORS = frozenset({"internal_failure", "server_error",
@@ -746,12 +746,12 @@ def _from_credentials_file(
         if not email:
             raise ConfigError(f"the credentials file {path} lacks client_email",
                               where=source.where, key="CREDENTIALS_FILE")
-        creds = ServiceAccountCredentials(
+        account = ServiceAccountCredentials(
             signer, email, source.token_uri(info.get("token_uri")),
             scopes=scopes or [ANALYTICS_SCOPE],
         )
-        creds._pp_describe, creds._pp_where = f"the service account in {path}", source.where
-        return creds
+        account._pp_describe, account._pp_where = f"the service account in {path}", source.where
+        return account
     raise ConfigError(
         f"the credentials file {path} must have \"type\": \"service_account\" or "
         "\"authorized_user\"", where=source.where, key="CREDENTIALS_FILE",

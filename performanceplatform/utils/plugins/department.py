@@ -60,7 +60,7 @@ class DepartmentTable:
 
     def _load(self) -> Mapping[str, str]:
         if self._entries is None:
-            self._entries = _read(self.path) if self.path else shipped_table()
+            self._entries = dict(_read(self.path) if self.path else shipped_table())
         return self._entries
 
 

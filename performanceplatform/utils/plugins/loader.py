@@ -82,7 +82,7 @@ def load_plugin(text: str, departments: DepartmentTable | None = None) -> Plugin
     if not isinstance(text, str):
         raise PluginError(f"plugin {text!r} is not a string")
     call = _parse_call(text)
-    name = call.func.id
+    name = call.func.id if isinstance(call.func, ast.Name) else ""  # _parse_call checked it
     plugin_class = PLUGINS.get(name)
     if plugin_class is None:
         raise PluginError(f"unknown plugin {name!r} in {text!r} (known: {', '.join(PLUGINS)})")

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from performanceplatform.utils.errors import ExitCode
-from tests.helpers import inject, stored
+from tests.helpers import inject, served, stored
 from tests.performanceplatform.collector.test_main import QUERY, STAGECRAFT_CONFIG, with_
 
 RECORDS = [{"_id": f"r{i}", "_timestamp": "2018-08-01T00:00:00+00:00", "count": i}
@@ -28,6 +28,17 @@ def wait_for(log: Path, text: str, timeout: float = 30) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"{text!r} never appeared in {log}")
+
+
+def settle(sandbox, service: str, path: str, count: int, timeout: float = 30) -> None:
+    """Wait until the sandbox has finished the delayed requests a killed run left behind, so
+    they are not logged during the next test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len([r for r in served(sandbox, service) if path in r["path"]]) >= count:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the sandbox never finished {count} {service} requests to {path}")
 
 
 def stop(process, signum: int) -> tuple[int, str]:
@@ -52,6 +63,7 @@ def test_sigterm_mid_run_says_what_was_written_and_exits_143(sandbox, run_cli):
                       .splitlines()[-1])
     assert last["@message"] == line and last["@fields"]["levelname"] == "ERROR"
     assert [r["_id"] for r in stored(sandbox, "signalled", "t")] == ["r0", "r1"]
+    settle(sandbox, "backdrop", "/data/signalled/t", 2)
 
 
 def test_sigterm_before_anything_is_written(sandbox, sandbox_config, run_cli):
@@ -66,6 +78,7 @@ def test_sigterm_before_anything_is_written(sandbox, sandbox_config, run_cli):
                       .splitlines()[-1])
     assert "terminated (SIGTERM)" in last["@message"]
     assert last["@fields"]["collector_slug"] == "echo-slug"
+    settle(sandbox, "stagecraft", "/collector/echo-slug", 1)
 
 
 def test_ctrl_c_mid_request_exits_130(sandbox, run_cli):
@@ -76,3 +89,4 @@ def test_ctrl_c_mid_request_exits_130(sandbox, run_cli):
     assert code == ExitCode.INTERRUPTED == 130
     assert stderr.startswith("pp-collector: interrupted (Ctrl-C): no records were written")
     assert "Traceback" not in stderr
+    settle(sandbox, "backdrop", "/data/signalled/t", 1)

@@ -115,7 +115,7 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, sandbox, sandbox_config)
     wait_until(lambda: served(sandbox, "piwik"), 30, "the run to start")
     cluster.kill("w1")  # SIGKILL, pool children and all
     cluster.worker("w2")
-    outcome = result.get(timeout=90)
+    outcome = result.get(timeout=240)  # visibility timeout, lock TTL, a loaded machine
     assert outcome["status"] == "ok"
     records = stored(sandbox, "site", "browsers-0")
     assert len(records) == outcome["records_written"]

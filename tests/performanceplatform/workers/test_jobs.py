@@ -121,3 +121,17 @@ def test_beat_check_prints_the_schedule_and_refuses_a_bad_file(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"pp-collector-beat: error: {tmp_path / 'bad'}:1: schedule '* * *' is not five cron "
         "fields (minute hour day-of-month month day-of-week) nor '@every 30s'"]
+
+
+def test_beat_reads_query_jobs_through_the_crontab_parser(tmp_path):
+    path = write(tmp_path, "0 3 * * *,query:queries/q.json,c.json,t.json,p.json\n"
+                           "@every 30s,query:/abs/q.json,c.json,t.json,p.json\n")
+    first, second = read_scheduled_jobs(path, "/srv/app")
+    assert first.job == {"query": "/srv/app/config/queries/q.json",
+                         "credentials": "/srv/app/config/c.json",
+                         "token": "/srv/app/config/t.json",
+                         "performanceplatform": "/srv/app/config/p.json"}
+    assert job_argv(first.job)[:2] == ["-q", "/srv/app/config/queries/q.json"]
+    assert second.job["query"] == "/abs/q.json" and second.schedule == "@every 30s"
+    with pytest.raises(ConfigError, match=f"{path}:1: .*month '13'"):
+        read_scheduled_jobs(write(tmp_path, "0 3 * 13 *,s,c,t,p\n"), "/srv/app")

@@ -148,7 +148,7 @@ def test_a_refusal_is_one_line_with_google_s_words(google, tmp_path, body, shown
         report(authorized_session(keys.write_storage_credentials(tmp_path)))
     message = str(caught.value)
     assert shown in message and "\n" not in message
-    assert message.endswith("run tools/generate-ga-credentials.py again")
+    assert message.endswith("run pp-collector-ga-credentials again")
 
 
 def test_a_refused_service_account_is_not_sent_to_the_user_credentials_tool(google, tmp_path):
@@ -159,7 +159,7 @@ def test_a_refused_service_account_is_not_sent_to_the_user_credentials_tool(goog
     message = str(caught.value)
     assert "refused to refresh the service account " + keys.ACCOUNT in message
     assert ": invalid_grant: Invalid JWT Signature.; check that the service account" in message
-    assert "generate-ga-credentials" not in message
+    assert "ga-credentials" not in message
 
 
 def google_settings(sandbox) -> dict:

@@ -20,6 +20,9 @@ from performanceplatform.collector.ga import QUERY_KEYS  # noqa: F401 (the core 
 from performanceplatform.utils.errors import ConfigError
 
 _DEPARTMENT_FILTER = re.compile(r"=~\^")
+RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
+           "GA4 has no content-table collector: one performanceplatform.collector.ga4 query "
+           "per department does the same (collector/ga4/MIGRATION.rst)")
 OPTION_KEYS = frozenset({"filtersets"})
 
 
