@@ -1,11 +1,12 @@
 # Two commands on a fresh machine with Python 3.10+ and make:
 #   make demo   sets up .venv, starts the sandbox, runs every collector against it, shows what landed
 #   make test   sets up .venv, runs ruff and the whole test suite
+#   make mutation  mutation testing with mutmut (slow: ~40 min on 2 cores; not part of `make test`)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean mutation
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +23,22 @@ lint: $(VENV)/.installed
 test: lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# mutmut plants one small bug at a time in utils/, client/, collector/main.py, config.py and each
+# collector's records.py ([tool.mutmut] in pyproject.toml), runs the in-process tests that reach
+# it, and the last line says how many were caught. MUTATION_JOBS: parallel workers.
+MUTATION_JOBS ?= 2
+
+$(VENV)/.mutation-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+mutation: $(VENV)/.mutation-installed
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1 || (tail -50 mutants.log; exit 1)
+	$(PY) tools/mutation_report.py
+
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache mutants mutants.log
