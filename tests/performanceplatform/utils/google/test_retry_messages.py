@@ -108,3 +108,10 @@ def test_rate_limit_waits_double_from_ten_seconds(monkeypatch):
     assert policy.delay(2, limited) == 10.0
     assert policy.delay(1, google(503)) < 1.0 * 0.5 + 0.5 + 1e-9
     assert policy.delay(1) <= 1.0
+
+
+def test_other_retries_honour_retry_after(monkeypatch):
+    monkeypatch.setenv("PP_COLLECTOR_BACKOFF_SCALE", "1")
+    busy = google(503)
+    busy.headers["Retry-After"] = "30"
+    assert 30 <= GoogleRetryPolicy().delay(1, busy) < 31
