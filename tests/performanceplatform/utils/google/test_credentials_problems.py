@@ -3,8 +3,6 @@ prefix, ``API_ROOT``'s forms, ``OAUTH2_CREDENTIALS`` that is not an object, unre
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from performanceplatform.utils.checks import Problems
