@@ -6,7 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from performanceplatform.collector.ga4.records import items_for, row_datetime
+import pytest
+
+from performanceplatform.collector.ga4.records import (
+    items_for,
+    row_datetime,
+    special_fields,
+    to_item,
+    to_number,
+)
+from performanceplatform.utils.errors import SourceError
 
 PERIOD = (dt.date(2018, 7, 16), dt.date(2018, 7, 22))
 
@@ -46,3 +55,20 @@ def test_items_for_pairs_each_row_with_its_special_fields():
           "dimensions": {"dateHour": "2018071608", "datetime": dt.datetime(2018, 7, 16, 8)}},
          {"sessions": 4, "averageSessionDuration": 0, "timeSpan": "day"}),
     ]
+
+
+
+def test_whole_metric_text_is_an_int_and_a_bad_one_is_named():
+    assert type(to_number("10", "sessions")) is int
+    assert type(to_number("1.5", "sessions")) is float
+    with pytest.raises(SourceError) as failure:
+        special_fields({"metrics": {"sessions": "lots"}}, "day")
+    assert str(failure.value) == "ga4: metric sessions has the value 'lots', not a number"
+
+
+def test_a_row_of_the_wrong_width_is_described():
+    row = {"dimensionValues": [{"value": "a"}], "metricValues": []}
+    with pytest.raises(SourceError) as failure:
+        to_item(row, ["browser", "os"], ["sessions"], PERIOD)
+    assert str(failure.value) == ("ga4: a row has 1 dimension and 0 metric values for 2 "
+                                  "dimensions and 1 metrics")
