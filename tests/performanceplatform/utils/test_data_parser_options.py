@@ -10,6 +10,7 @@ import json
 import pytest
 
 from performanceplatform.utils.data_parser import DataParser, build_document_set
+from performanceplatform.utils.errors import ConfigError
 
 START = dt.date(2013, 4, 1)
 
@@ -47,3 +48,11 @@ def test_a_count_mismatch_says_what_differs():
     with pytest.raises(ValueError, match="^There must be same number of special fields as "
                                          "results$"):
         build_document_set([item({}), item({})], "t", {}, [{}])
+
+
+def test_plugins_that_are_not_a_list_and_a_missing_data_type_are_named():
+    with pytest.raises(ConfigError) as failure:
+        DataParser([], {"plugins": "ComputeIdFrom('a')"}, "t")
+    assert str(failure.value) == "options.plugins: must be a list of plugin strings"
+    with pytest.raises(ValueError, match="^Must provide a data type$"):
+        build_document_set([], None, {}, None)

@@ -15,7 +15,7 @@ from performanceplatform.collector.ga.records import (
     query_items,
     special_fields,
 )
-from performanceplatform.utils.errors import ConfigError
+from performanceplatform.utils.errors import ConfigError, SourceError
 
 
 def test_a_date_dimension_without_hour_gives_midnight():
@@ -63,3 +63,31 @@ def test_each_period_is_logged_and_queried_in_order(caplog):
     assert [i["start_date"] for i in items] == [dt.date(2018, 8, 1), dt.date(2018, 8, 8)]
     assert "Querying GA for data in the period: 2018-08-01 - 2018-08-07" in caplog.messages
     assert "Querying GA for data in the period: 2018-08-08 - 2018-08-14" in caplog.messages
+
+
+REQUEST = CoreQuery(ids="ga:1", metrics=("ga:visits",), dimensions=("date",),
+                    start=dt.date(2018, 7, 16), end=dt.date(2018, 7, 22))
+
+
+def test_the_period_the_answer_echoes_wins_over_the_request():
+    page = {"query": {"start-date": "2018-08-01", "end-date": "2018-08-07"},
+            "rows": [["20180801", "5"]]}
+    [item] = items_from_page(page, REQUEST)
+    assert (item["start_date"], item["end_date"]) == (dt.date(2018, 8, 1), dt.date(2018, 8, 7))
+    [item] = items_from_page({"query": "odd", "rows": [["20180801", "5"]]}, REQUEST)
+    assert (item["start_date"], item["end_date"]) == (dt.date(2018, 7, 16), dt.date(2018, 7, 22))
+
+
+def test_an_echoed_period_that_is_not_a_date_is_named():
+    page = {"query": {"start-date": "yesterday", "end-date": "2018-08-07"}, "rows": []}
+    with pytest.raises(SourceError) as failure:
+        list(items_from_page(page, REQUEST))
+    assert str(failure.value) == ("Google Analytics: answer names a period that is not a date: "
+                                  "'yesterday' - '2018-08-07'")
+
+
+def test_a_row_date_that_is_not_a_date_is_named():
+    with pytest.raises(SourceError) as failure:
+        list(items_from_page({"rows": [["2018-08-01", "5"]]}, REQUEST))
+    assert str(failure.value) == ("Google Analytics: row has a date that is not %Y%m%d: "
+                                  "'2018-08-01'")
