@@ -445,3 +445,48 @@ def test_loglevel_debug_prints_a_masked_traceback_first(sandbox, run, monkeypatc
 def test_query_params_sorted_for_the_json_log():
     assert main_module._get_query_params({"query": {}}) == ""
     assert main_module._get_query_params({"query": {"b": [1], "a": "x"}}) == "a=x b=[1]"
+
+
+# -- Stagecraft's in-process call ---------------------------------------------------------------
+
+def test_run_collector_with_a_minimal_namespace_logs_to_files(sandbox, tmp_path):
+    """Stagecraft's Namespace may lack ``console_logging``, ``log_dir`` and ``dry_run``."""
+    import argparse
+
+    namespace = argparse.Namespace(
+        performanceplatform={"backdrop_url": f"{sandbox.url}/data"}, credentials={},
+        query={"data-set": {"data-group": "g", "data-type": "t"},
+               "query": {"records": [RECORD]}, "options": {}},
+        token={"token": SANDBOX_TOKEN}, start_at=None, end_at=None)
+    main_module._run_collector("tests.collectors.echo", namespace, str(tmp_path), "stagecraft")
+    assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
+    entries = json_log(tmp_path, "stagecraft")
+    running = [e for e in entries if e["@message"] == "Running collection into g/t"][0]
+    assert "path_to_query" not in running["@fields"]
+    assert running["@fields"]["data_group_data_type"] == "g/t"
+
+
+@pytest.mark.parametrize("query, where", [
+    (["not", "an", "object"], "query config"),
+    ({"data-set": {"data-group": "g", "data-type": "t"}, "query": {}}, "query config"),
+    ({"data-set": {"data-group": "g", "data-type": "t"}, "query": {},
+      "path_to_json_file": "q.json"}, "q.json"),
+])
+def test_run_collector_names_the_query_it_was_given(query, where):
+    import argparse
+
+    from performanceplatform.utils.errors import ConfigError
+
+    namespace = argparse.Namespace(performanceplatform={"backdrop_url": "http://x"},
+                                   credentials={}, query=query, token={"token": "t0k3n"},
+                                   start_at=None, end_at=None)
+    with pytest.raises(ConfigError) as failure:
+        main_module._run_collector("tests.collectors.echo", namespace)
+    assert str(failure.value).startswith(f"{where}: key ")
+
+
+def test_loglevel_debug_shows_debug_lines_on_the_console(sandbox, run, monkeypatch):
+    monkeypatch.setenv("LOGLEVEL", "DEBUG")
+    code, err = run(QUERY)
+    assert code == 0
+    assert any(line.startswith("DEBUG:") for line in err.splitlines()), err
