@@ -39,9 +39,10 @@ def test_a_bad_name_inside_an_aggregate_call_names_the_whole_plugin():
 
 
 def test_wrong_arguments_of_an_aggregate_call():
-    assert refusal("AggregateKey(aggregate_count(1, 2, 3))").startswith(
-        "options.plugins: bad arguments in 'AggregateKey(aggregate_count(1, 2, 3))': "
-        "aggregate_count() takes 1 positional argument")
+    message = refusal("AggregateKey(aggregate_count(1, 2, 3))")
+    assert message.startswith("options.plugins: bad arguments in "
+                              "'AggregateKey(aggregate_count(1, 2, 3))': ")
+    assert message.endswith("() takes 1 positional argument but 3 were given")
 
 
 @pytest.mark.parametrize("argument", ["x", ("a",), ("a", "not callable"), ("a", len, 3)])
