@@ -149,7 +149,8 @@ def test_connection_errors_are_retried_unless_the_policy_says_not(caplog):
         http.send(session, "GET", "http://127.0.0.1:9/x",
                   policy=http.RetryPolicy(attempts=3, base_delay=0))
     assert len(calls) == 3
-    assert "GET http://127.0.0.1:9/x failed with ConnectionError (attempt 1 of 3)" in caplog.text
+    assert "GET http://127.0.0.1:9/x failed with ConnectionError (attempt 1 of 3); retrying " \
+           "in 0.0 s" in [r.getMessage() for r in caplog.records if r.name == http.log.name]
     calls.clear()
     with pytest.raises(requests.ConnectionError):
         http.send(session, "GET", "http://127.0.0.1:9/x",
@@ -158,14 +159,18 @@ def test_connection_errors_are_retried_unless_the_policy_says_not(caplog):
 
 
 def test_a_retried_status_is_logged_with_the_redacted_url_or_the_description(sandbox, caplog):
+    def ours() -> list[str]:  # urllib3's own DEBUG lines are not ours to check here
+        return [r.getMessage() for r in caplog.records if r.name == http.log.name]
+
     inject(sandbox, service="backdrop", status=503, count=2)
     http.send(http.make_session(), "GET", f"{sandbox.url}/_status?token=s3cr3t")
-    assert f"GET {sandbox.url}/_status?token=*** failed with HTTP 503 (attempt 1 of 5); " \
-           "retrying in 0.0 s" in caplog.text
-    assert "(attempt 2 of 5)" in caplog.text and "s3cr3t" not in caplog.text
+    assert ours() == [
+        f"GET {sandbox.url}/_status?token=*** failed with HTTP 503 (attempt {n} of 5); "
+        "retrying in 0.0 s" for n in (1, 2)]
+    caplog.clear()
     inject(sandbox, service="backdrop", status=503, count=1)
     http.send(http.make_session(), "GET", f"{sandbox.url}/_status", describe="the status")
-    assert "the status failed with HTTP 503" in caplog.text
+    assert ours() == ["the status failed with HTTP 503 (attempt 1 of 5); retrying in 0.0 s"]
 
 
 def test_source_json_names_the_status_and_a_snippet_of_the_body(sandbox):
