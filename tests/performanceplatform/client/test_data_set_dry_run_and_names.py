@@ -40,6 +40,7 @@ def test_from_name_and_from_config():
     named = DataSet.from_name("http://b/data", "g/t/")
     assert (named.base_url, named.token, named.dry_run) == ("http://b/data/g/t", None, False)
     assert DataSet.from_name("http://b/data", "x", dry_run=True).dry_run is True
+    assert DataSet.from_name("http://b/data", "aX/").base_url == "http://b/data/aX"
     configured = DataSet.from_config({"url": "http://b/data/g/t", "token": "tok",
                                       "dry_run": True})
     assert (configured.base_url, configured.token, configured.dry_run) == \

@@ -141,7 +141,9 @@ def test_disable_collectors_logs_what_it_would_run_and_runs_nothing(sandbox, run
     code, err = run(QUERY, "-s", "2018-08-01", "-e", "2018-08-02")
     assert code == 0 and stored(sandbox, "g", "t") == []
     line = [x for x in err.splitlines() if "NOT run" in x][0]
-    assert "Collector tests.collectors.echo NOT run with the following {" in line
+    assert line.startswith("INFO:performanceplatform.collector.main:Collector "
+                           "tests.collectors.echo NOT run with the following {")
+    assert line.endswith("}") and "'query': {'data-set': " in line
     assert "'start_at': datetime.datetime(2018, 8, 1, 0, 0)" in line
     assert "'end_at': datetime.datetime(2018, 8, 2, 0, 0)" in line
     assert "'data-set': {'data-group': 'g', 'data-type': 't'}" in line

@@ -29,3 +29,11 @@ def test_a_naive_datetime_is_refused(value):
     with pytest.raises(ValueError, match=r"^astimezone\(\) cannot be applied to a naive "
                                          r"datetime$"):
         to_utc(value)
+
+
+def test_to_date_names_what_it_was_given():
+    from performanceplatform.utils.datetimeutil import to_date
+
+    with pytest.raises(ValueError) as failure:
+        to_date("2018-08-01")
+    assert str(failure.value) == "'2018-08-01' (<class 'str'>) isn't a date or datetime"

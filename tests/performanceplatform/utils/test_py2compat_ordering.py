@@ -20,6 +20,8 @@ def test_none_then_numbers_then_types_by_name():
 def test_text_of_both_kinds_sorts_as_one_type():
     assert ordered([b"b", "a", b"c"]) == ["a", b"b", b"c"]
     assert ordered(["z", ("a",)]) == [("a",), "z"]
+    later = zip()  # a type whose name sorts after "unicode"
+    assert ordered([later, "z"]) == ["z", later]
 
 
 def test_tuples_compare_element_by_element():

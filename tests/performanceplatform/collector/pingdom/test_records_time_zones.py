@@ -8,11 +8,13 @@ import pytest
 
 from performanceplatform.collector.pingdom.records import hour_start, to_records
 from performanceplatform.utils.errors import SourceError
+from tests.local_zone import local_zone
 
 
 def test_an_aware_start_in_another_zone_is_turned_into_utc():
     plus_two = dt.timezone(dt.timedelta(hours=2))
-    start = hour_start(dt.datetime(2013, 1, 1, 2, tzinfo=plus_two))
+    with local_zone():
+        start = hour_start(dt.datetime(2013, 1, 1, 2, tzinfo=plus_two))
     assert start.isoformat() == "2013-01-01T00:00:00+00:00"
 
 

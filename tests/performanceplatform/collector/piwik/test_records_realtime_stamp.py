@@ -9,11 +9,13 @@ import pytest
 
 from performanceplatform.collector.piwik.records import realtime_record
 from performanceplatform.utils.errors import SourceError
+from tests.local_zone import local_zone
 
 
 def test_a_clock_in_another_zone_stamps_utc():
     now = dt.datetime(2015, 2, 16, 14, 0, 1, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-    record = realtime_record([{"visitors": "3"}], now)
+    with local_zone():
+        record = realtime_record([{"visitors": "3"}], now)
     assert record["_timestamp"] == record["_id"] == "2015-02-16T12:00:01+00:00"
 
 

@@ -104,3 +104,10 @@ def test_a_label_in_another_format_is_named_with_the_format(parse, label, fmt):
         parse(label)
     assert str(failure.value).endswith(f"is not in the format {fmt!r}")
     assert str(failure.value).startswith("period label ")
+
+
+def test_keymetrics_v2_goes_on_after_a_range_without_sub_rows():
+    data = {"a": {"SubRows": None},
+            "b": {"SubRows": {"10/30/2014 13": {"measures": {"Visits": 1.0}}}}}
+    assert list(keymetrics_v2(data)) == [(dt.datetime(2014, 10, 30, 13, tzinfo=UTC),
+                                          {"Visits": 1.0})]

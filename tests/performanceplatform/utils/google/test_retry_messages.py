@@ -115,3 +115,9 @@ def test_other_retries_honour_retry_after(monkeypatch):
     busy = google(503)
     busy.headers["Retry-After"] = "30"
     assert 30 <= GoogleRetryPolicy().delay(1, busy) < 31
+
+
+def test_a_long_non_json_body_is_cut_at_200_characters():
+    with pytest.raises(SourceError) as failure:
+        raise_for_google_error(answer(502, b"y" * 300), "GA", URL)
+    assert str(failure.value) == f"GA: GET {SHOWN} failed with HTTP 502: " + "y" * 200

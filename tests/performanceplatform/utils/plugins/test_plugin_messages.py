@@ -12,6 +12,7 @@ from performanceplatform.utils.plugins import load_plugin
 from performanceplatform.utils.plugins.aggregate import AggregateKey
 from performanceplatform.utils.plugins.basic import ComputeIdFrom
 from performanceplatform.utils.plugins.errors import PluginError
+from tests.local_zone import local_zone
 
 
 def refusal(text: str) -> str:
@@ -70,8 +71,9 @@ def test_error_text_keeps_its_spacing_but_not_its_line_breaks():
 def test_ids_from_datetimes_are_utc_and_naive_ones_are_refused():
     plus_two = dt.timezone(dt.timedelta(hours=2))
     plugin = ComputeIdFrom("at")
-    assert plugin.id_string({"at": dt.datetime(2018, 8, 1, 2, tzinfo=plus_two)}) == \
-        "20180801000000"
+    with local_zone():
+        assert plugin.id_string({"at": dt.datetime(2018, 8, 1, 2, tzinfo=plus_two)}) == \
+            "20180801000000"
     with pytest.raises(ValueError, match="^astimezone\\(\\) cannot be applied to a naive "
                                          "datetime$"):
         plugin.id_string({"at": dt.datetime(2018, 8, 1)})
