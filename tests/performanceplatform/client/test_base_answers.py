@@ -113,3 +113,12 @@ def test_a_connection_failure_is_one_sink_error():
     assert failure.value.url == "http://127.0.0.1:9/data/g/t?token=***"
     assert client.retry_policy.attempts == 1
     assert DataSet("http://x", None).retry_policy.attempts == 5
+
+
+def test_a_failed_chunk_keeps_the_url_and_status(sandbox):
+    records = [{"_id": f"id{i}", "_timestamp": "2018-08-01T00:00:00+00:00"} for i in range(3)]
+    records[2]["bad-key"] = 1
+    with pytest.raises(SinkError) as failure:
+        data_set(sandbox).post(records, chunk_size=2)
+    assert (failure.value.status, failure.value.url) == (400, f"{sandbox.url}/data/group/type")
+    assert (failure.value.written_records, failure.value.written_chunks) == (2, 1)

@@ -62,3 +62,38 @@ def test_what_json_cannot_encode_is_named():
         '{"at": "2018-08-01T12:00:00+00:00"}'
     with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
         encode_json({"x": {1}})
+
+
+def test_a_dry_run_names_each_method_and_each_chunk(caplog):
+    client = DataSet("http://backdrop.example/data/g/t", None, dry_run=True)
+    with caplog.at_level(logging.INFO):
+        client.post([{"_id": "a"}, {"_id": "b"}, {"_id": "c"}], chunk_size=2)
+        client.empty_data_set()
+        client.get()
+    lines = [r.getMessage().split("\n")[0] for r in caplog.records
+             if r.name == "performanceplatform.client.base"]
+    url = '"http://backdrop.example/data/g/t"'
+    assert lines == ["Sending chunk 1", f"HTTP POST to {url}", '[{"_id": "a"}, {"_id": "b"}]',
+                     "Sending chunk 2", f"HTTP POST to {url}", '[{"_id": "c"}]',
+                     f"HTTP PUT to {url}", "[]", f"HTTP GET to {url}", "null"]
+
+
+def test_chunking_something_that_is_not_a_list_says_so():
+    from performanceplatform.client import ChunkingError
+
+    with pytest.raises(ChunkingError, match="^Can only chunk on lists$"):
+        DataSet("http://b/data/g/t", None, dry_run=True).post({"a": 1}, chunk_size=2)
+
+
+def test_a_source_failing_mid_stream_with_a_plain_error_keeps_its_message(caplog):
+    def rows():
+        yield {"_id": "a"}
+        yield {"_id": "b"}
+        raise ValueError("source broke")
+
+    client = DataSet("http://b/data/g/t", None, dry_run=True)
+    with pytest.raises(ValueError) as failure:
+        client.post(rows(), chunk_size=1)
+    assert str(failure.value) == "source broke"
+    assert "2 records in 2 chunks were written before the failure; the rest were not" in \
+        caplog.messages

@@ -227,3 +227,11 @@ def test_source_json_names_the_connection_error():
 def test_iter_chunks_of_exactly_the_size():
     assert list(http.iter_chunks(range(4), 2)) == [[0, 1], [2, 3]]
     assert list(http.iter_chunks(range(3), 1)) == [[0], [1], [2]]
+
+
+def test_source_json_follows_the_given_policy_and_names_the_source(sandbox):
+    inject(sandbox, service="backdrop", status=503, count=1)
+    url = f"{sandbox.url}/_status"
+    with pytest.raises(SourceError) as failure:
+        http.source_json(http.make_session(), "GET", url, policy=http.RetryPolicy(attempts=1))
+    assert str(failure.value).startswith(f"source: GET {url} answered HTTP 503: ")
