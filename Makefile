@@ -1,7 +1,7 @@
 # Two commands on a fresh machine with Python 3.10+ and make:
 #   make demo   sets up .venv, starts the sandbox, runs every collector against it, shows what landed
 #   make test   sets up .venv, runs ruff and the whole test suite
-#   make mutation  mutation testing with mutmut (slow: ~40 min on 2 cores; not part of `make test`)
+#   make mutation  mutation testing with mutmut (slow: ~50 min on 2 cores; not part of `make test`)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python

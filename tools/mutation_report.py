@@ -61,9 +61,13 @@ def main(argv: list[str]) -> int:
                 mark = " (equivalent: tests/mutation-equivalent.txt)" if name in listed else ""
                 print(f"{state}: {name}{mark}")
     print("  ".join(f"{state}: {n}" for state, n in sorted(counts.items())))
-    left = [n for n, s in found.items() if s not in ("killed", "timeout") and n not in listed]
-    print(f"{len(left)} not killed and not listed as equivalent")
+    not_killed = [n for n, s in found.items() if s not in ("killed", "timeout")]
+    left = [n for n in not_killed if n not in listed]
+    equivalent_found = len(not_killed) - len(left)
     total = len(found)
+    print(f"{len(left)} not killed and not listed as equivalent; {equivalent_found} listed as "
+          f"equivalent ({100 * killed / max(1, total - equivalent_found):.1f}% killed of the "
+          "others)")
     print(f"killed {killed} of {total} mutants ({100 * killed / total:.1f}%)")
     return 0
 
