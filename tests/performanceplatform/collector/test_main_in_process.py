@@ -200,8 +200,10 @@ def test_a_collector_error_in_file_mode_is_one_line_and_logged_without_traceback
     text = (tmp_path / "log" / "production.log").read_text(encoding="utf-8")
     assert "HTTP 401" in text and "Traceback" not in text
     assert "Unhandled exception" not in text
-    last = json_log(tmp_path / "log")[-1]
-    assert last["@fields"]["exception_class"] == "SinkError"
+    failures = [e for e in json_log(tmp_path / "log") if "exception_class" in e["@fields"]]
+    assert len(failures) == 1  # logged once, by the run, not again by main()
+    assert failures[0]["@fields"]["exception_class"] == "SinkError"
+    assert failures[0]["@message"] == error_line(err).removeprefix("pp-collector: error: ")
     assert "wrong-token-value" not in text
 
 
@@ -223,7 +225,9 @@ def test_an_unexpected_error_in_file_mode_logs_its_traceback(sandbox, run, tmp_p
                               "with ***"
     text = (tmp_path / "log" / "production.log").read_text(encoding="utf-8")
     assert "Unhandled exception: Traceback" in text and "hunter2-secret" not in text
-    assert json_log(tmp_path / "log")[-1]["@fields"]["exception_class"] == "RuntimeError"
+    last = json_log(tmp_path / "log")[-1]
+    assert last["@fields"]["exception_class"] == "RuntimeError"
+    assert last["@message"].startswith("Unhandled exception: Traceback (most recent call last)")
 
 
 def test_a_failure_before_the_run_in_file_mode_is_logged_with_the_slug(sandbox, run, tmp_path):
@@ -257,7 +261,7 @@ def test_early_failure_console_mode_follows_the_words_when_arguments_fail(
     assert not (tmp_path / "log").exists()
     assert main(args) == 1
     assert "nowhere.json" in (tmp_path / "log" / "production.log").read_text(encoding="utf-8")
-    monkeypatch.setattr(sys, "argv", ["pp-collector", *args, "--console-logging"])
+    monkeypatch.setattr(sys, "argv", ["pp-collector", "--console-logging", *args])
     (tmp_path / "log" / "production.log").unlink()
     with pytest.raises(SystemExit):
         main()
@@ -414,7 +418,8 @@ def test_an_end_days_before_the_start_is_refused_before_running(sandbox, run):
     code, err = run(QUERY, "-s", "2018-08-05", "-e", "2018-08-01")
     assert code != 0 and stored(sandbox, "g", "t") == []
     line = error_line(err)
-    assert "-e/--end 2018-08-01 00:00" in line and "-s/--start 2018-08-05 00:00" in line
+    assert "command line: -e/--end 2018-08-01 00:00" in line
+    assert "-s/--start 2018-08-05 00:00" in line
 
 
 @pytest.mark.parametrize("dates", [("-s", "2018-08-01"), ("-e", "2018-08-01"),
@@ -439,7 +444,8 @@ def test_loglevel_debug_prints_a_masked_traceback_first(sandbox, run, monkeypatc
     code, err = run(with_(QUERY, entrypoint="tests.collectors.broken"),
                     credentials={"password": "hunter2-secret"})
     assert code == 1
-    assert "Traceback (most recent call last)" in err and "hunter2-secret" not in err
+    assert "Traceback (most recent call last):\n  File " in err and "hunter2-secret" not in err
+    assert "\nRuntimeError: collector blew up with ***\npp-collector: error: " in err
     assert err.index("Traceback") < err.index("pp-collector: error:")
     assert err.rstrip("\n").splitlines()[-1].startswith("pp-collector: error: unexpected")
 
@@ -492,3 +498,34 @@ def test_loglevel_debug_shows_debug_lines_on_the_console(sandbox, run, monkeypat
     code, err = run(QUERY)
     assert code == 0
     assert any(line.startswith("DEBUG:") for line in err.splitlines()), err
+
+
+def test_a_slug_config_without_an_entrypoint_names_the_slug(sandbox, sandbox_config, run):
+    config = stagecraft_config("x")
+    del config["entry_point"]
+    sandbox_config.collectors["echo-slug"] = config
+    code, err = run(None, "-l", "echo-slug")
+    assert code == 1
+    assert error_line(err) == ("pp-collector: error: echo-slug: key 'entrypoint': expected a "
+                               "non-empty string, got NoneType None")
+
+
+def test_a_minimal_namespace_without_a_log_folder_uses_the_environment(
+        sandbox, tmp_path, monkeypatch, collector_module):
+    import argparse
+
+    seen = tmp_path / "seen.json"
+    name = collector_module("config_recorder", f"""
+import json
+def main(credentials, data_set_config, *args):
+    with open({str(seen)!r}, "w") as f:
+        json.dump(data_set_config, f)
+""")
+    monkeypatch.setenv("PP_COLLECTOR_LOG_DIR", str(tmp_path / "env-log"))
+    namespace = argparse.Namespace(
+        performanceplatform={"backdrop_url": f"{sandbox.url}/data"}, credentials={},
+        query={"data-set": {"data-group": "g", "data-type": "t"}, "query": {}, "options": {}},
+        token={"token": SANDBOX_TOKEN}, start_at=None, end_at=None)
+    main_module._run_collector(name, namespace)
+    assert json.loads(seen.read_text())["dry_run"] is False
+    assert (tmp_path / "env-log" / "production.log").exists()

@@ -93,3 +93,11 @@ def test_missing_fields_become_none():
     assert stagecraft_to_query({"data_set": {}, "provider": {}}, "s") == {
         "query": None, "options": None, "entrypoint": None, "token": None,
         "data-set": {"data-group": None, "data-type": None, "bearer_token": None}}
+
+
+def test_an_answer_that_is_not_an_object_names_the_slug(sandbox, sandbox_config):
+    sandbox_config.collectors["odd"] = ["not", "an", "object"]
+    with pytest.raises(ConfigError) as failure:
+        get_config("odd", pp(sandbox))
+    assert str(failure.value) == "stagecraft collector 'odd': Stagecraft's answer is not a " \
+                                 "JSON object"

@@ -104,3 +104,25 @@ def test_unknown_keys_only_when_the_known_keys_are_given():
 ])
 def test_plain_drops_where_and_key(error, plain):
     assert _plain(error) == plain
+
+
+def test_the_last_plugin_is_the_one_named():
+    plugins = [ID_PLUGIN, 'Comment("a")', 'Comment("b")']
+    assert found({"plugins": plugins}) == [
+        ("options.plugins", "the last plugin must be ComputeIdFrom(...), got "
+                            + repr('Comment("b")'))]
+
+
+def test_plugins_are_checked_with_the_query_s_department_table(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.delenv("PP_COLLECTOR_DEPARTMENTS", raising=False)
+    table = tmp_path / "departments.json"
+    table.write_text(json.dumps({"<D9999>": "only-in-this-file"}), encoding="utf-8")
+    options = {"departments-file": str(table), "plugins": ['SetDepartment("<D9999>")', ID_PLUGIN]}
+    assert found(options) == []
+    broken = {"departments-file": str(tmp_path / "none.json"),
+              "plugins": ['SetDepartment("<D9999>")', ID_PLUGIN]}
+    [(key, message)] = found(broken)
+    assert key == "options.plugins"
+    assert message == "cannot read department table: No such file or directory"

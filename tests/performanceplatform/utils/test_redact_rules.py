@@ -54,7 +54,7 @@ def test_special_characters_in_a_secret_are_taken_literally():
     ("password", True), ("Client_Secret", True), ("api_token", True), ("APIKEY", True),
     ("token_auth", True), ("credentials", True), ("user", False), ("keymetrics_url", False),
     ("TOKEN_URI", False), ("API_ROOT", False), ("STORAGE_PATH", False), ("key_file", False),
-    ("keyfile", True),
+    ("keyfile", True), ("auth_root", False), ("token_path", False), ("secret_url", False),
 ])
 def test_which_keys_name_a_secret(key, secret):
     assert secret_values({key: "s3cr3t-value"}) == (["s3cr3t-value"] if secret else [])
