@@ -3,6 +3,8 @@ prefix, ``API_ROOT``'s forms, ``OAUTH2_CREDENTIALS`` that is not an object, unre
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from performanceplatform.utils.checks import Problems
@@ -91,3 +93,16 @@ def test_a_file_that_cannot_be_read_names_the_reason(tmp_path):
         read_json_file(tmp_path / "latin.json", "the key", None, None)
     assert str(failure.value) == f"cannot read the key {tmp_path / 'latin.json'}: " \
                                  "UnicodeDecodeError"
+
+
+def test_serialized_credentials_as_json_text_are_described_for_their_errors():
+    serialized = keys.storage_record()
+    del serialized["client_secret"]
+    config = {"CLIENT_SECRETS": keys.client_secrets(), "OAUTH2_CREDENTIALS":
+              json.dumps(serialized), "path_to_json_file": "c.json"}
+    creds = load_credentials(config)
+    assert creds.refresh_token == keys.REFRESH_TOKEN
+    assert creds.client_secret == keys.CLIENT_SECRET  # from CLIENT_SECRETS
+    assert creds._pp_describe == "the credentials in OAUTH2_CREDENTIALS"
+    assert creds._pp_where == "c.json"
+    assert creds._pp_hint.startswith("renew the credentials in OAUTH2_CREDENTIALS")
