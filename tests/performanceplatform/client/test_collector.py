@@ -34,3 +34,14 @@ def test_unknown_slug_is_404(sandbox):
     with pytest.raises(SinkError) as failure:
         CollectorAPI(sandbox.url, OMNISCIENT_TOKEN).get_collector("nope")
     assert failure.value.status == 404
+
+
+def test_collector_type_paths(sandbox):
+    api = CollectorAPI(sandbox.url, OMNISCIENT_TOKEN)
+    for call in (lambda: api.get_collector_type("ga"), api.list_collector_types):
+        try:
+            call()
+        except SinkError:  # the sandbox's Stagecraft has no collector types: only the path counts
+            pass
+    assert [r["path"] for r in served(sandbox, "stagecraft")] == ["/collector-type/ga",
+                                                                  "/collector-type"]
