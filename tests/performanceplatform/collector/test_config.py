@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from performanceplatform.collector.config import validate_entrypoint, validate_query
+from performanceplatform.collector.config import (
+    validate_entrypoint,
+    validate_query,
+    validate_targets,
+)
 from performanceplatform.utils.errors import ConfigError
 
 
@@ -21,3 +25,11 @@ def test_validate_query_of_something_that_is_not_an_object():
         validate_query(["x"])
     assert str(failure.value) == ("query config: key 'data-set': missing; key 'query': "
                                   "missing; key 'options': missing")
+
+
+def test_validate_targets_names_each_config_without_a_file():
+    with pytest.raises(ConfigError, match="^token config: key 'token': expected a non-empty "):
+        validate_targets({"token": ""}, {"backdrop_url": "http://b"})
+    with pytest.raises(ConfigError, match="^performanceplatform config: key 'backdrop_url': "
+                                          "missing$"):
+        validate_targets({"token": "t0k3n"}, {})

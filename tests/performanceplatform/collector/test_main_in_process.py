@@ -529,3 +529,16 @@ def main(credentials, data_set_config, *args):
     main_module._run_collector(name, namespace)
     assert json.loads(seen.read_text())["dry_run"] is False
     assert (tmp_path / "env-log" / "production.log").exists()
+
+
+def test_a_failure_with_a_minimal_namespace_is_logged_to_its_file(sandbox, tmp_path):
+    import argparse
+
+    namespace = argparse.Namespace(
+        performanceplatform={"backdrop_url": f"{sandbox.url}/data"}, credentials={},
+        query={"data-set": {"data-group": "g", "data-type": "t"},
+               "query": {"records": [RECORD]}, "options": {}},
+        token={"token": "wrong-token-value"}, start_at=None, end_at=None)
+    with pytest.raises(Exception, match="HTTP 401"):
+        main_module._run_collector("tests.collectors.echo", namespace, str(tmp_path), "sc")
+    assert "HTTP 401" in json_log(tmp_path, "sc")[-1]["@message"]

@@ -56,3 +56,11 @@ def test_plugins_that_are_not_a_list_and_a_missing_data_type_are_named():
     assert str(failure.value) == "options.plugins: must be a list of plugin strings"
     with pytest.raises(ValueError, match="^Must provide a data type$"):
         build_document_set([], None, {}, None)
+
+
+def test_each_id_string_is_logged_at_debug(caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="performanceplatform.utils.data_parser"):
+        DataParser([item({"a": "x"})], {"idMapping": ["a"]}, "t").get_data()
+    assert "id string 'x' (str)" in caplog.messages

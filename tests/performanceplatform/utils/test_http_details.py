@@ -214,7 +214,7 @@ def test_source_json_returns_the_body_and_rejects_an_empty_200(sandbox, empty_20
     with pytest.raises(SourceError) as failure:
         http.source_json(http.make_session(), "GET", url, source="GA")
     assert str(failure.value) == f"GA: GET {url} answered HTTP 200 with a body that is not JSON"
-    assert failure.value.status == 200
+    assert (failure.value.status, failure.value.url) == (200, url)
 
 
 def test_source_json_names_the_connection_error():
@@ -222,6 +222,7 @@ def test_source_json_names_the_connection_error():
         http.source_json(http.make_session(), "GET", "http://127.0.0.1:9/x", source="Piwik",
                          policy=http.RetryPolicy(attempts=1))
     assert str(failure.value) == "Piwik: could not reach http://127.0.0.1:9/x: ConnectionError"
+    assert failure.value.url == "http://127.0.0.1:9/x"
 
 
 def test_iter_chunks_of_exactly_the_size():
@@ -235,3 +236,16 @@ def test_source_json_follows_the_given_policy_and_names_the_source(sandbox):
     with pytest.raises(SourceError) as failure:
         http.source_json(http.make_session(), "GET", url, policy=http.RetryPolicy(attempts=1))
     assert str(failure.value).startswith(f"source: GET {url} answered HTTP 503: ")
+
+
+def test_a_retry_after_of_zero_does_not_wait(monkeypatch):
+    monkeypatch.setenv(http.ENV_BACKOFF_SCALE, "1")
+    assert http.RetryPolicy(base_delay=0.01).delay(1, response_with({"Retry-After": "0"})) < 0.1
+
+
+def test_the_body_snippet_is_cut_at_200_characters(sandbox):
+    inject(sandbox, service="backdrop", status=404, body="z" * 300, count=1)
+    url = f"{sandbox.url}/_status"
+    with pytest.raises(SourceError) as failure:
+        http.source_json(http.make_session(), "GET", url)
+    assert str(failure.value) == f"source: GET {url} answered HTTP 404: " + "z" * 200
