@@ -40,3 +40,17 @@ def test_byte_strings_are_ascii_text():
 ])
 def test_large_floats_round_to_12_digits(value, text):
     assert py2_float_str(value) == text
+
+
+@pytest.mark.parametrize("value, text", [
+    (float("inf"), "inf"), (float("-inf"), "-inf"), (-0.0, "-0.0"), (0.0, "0.0"),
+    (1e11, "1e+11"), (-2e11, "-2e+11"), (1e-05, "1e-05"), (1.5e-10, "1.5e-10"),
+    (0.0001, "0.0001"), (12345678901.0, "12345678901.0"), (-1.5, "-1.5"), (10.0, "10.0"),
+    (1e12, "1e+12"),
+    (1000000000005.0, "1.00000000000e+12"),     # half-way at exponent 12: zeros kept
+    (100000000000500.0, "1.00000000000e+14"),   # ... and at 14
+    (1000000000005000.0, "1e+15"),              # from 1e15 on, as '%.12g'
+    (1000000000005.5, "1.00000000001e+12"),     # not integral: rounded as '%.12g'
+])
+def test_python_2_float_text(value, text):
+    assert py2_float_str(value) == text
