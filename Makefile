@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean mutation
+.PHONY: demo demo-celery test lint bench bench-workers clean mutation
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(VENV)/.installed: pyproject.toml
 
 demo: $(VENV)/.installed
 	$(PY) demo/run.py
+
+demo-celery: $(VENV)/.installed
+	$(PY) demo/celery_demo.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check performanceplatform tests tools benchmarks demo
@@ -39,6 +42,9 @@ mutation: $(VENV)/.mutation-installed
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
+
+bench-workers: $(VENV)/.installed
+	$(PY) -m benchmarks.workers
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache mutants mutants.log

@@ -8,9 +8,11 @@ services on 127.0.0.1. The jobs are listed in ``demo/jobs.json``; each runs the 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -75,7 +77,31 @@ def show_landed(sandbox_url: str, data_sets: list[str]) -> None:
             print("    first: " + json.dumps(first, ensure_ascii=False)[:300])
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """``--keep`` (or ``DEMO_KEEP=1``, e.g. ``make demo DEMO_KEEP=1``) leaves the sandbox
+    running at the end and prints the URL of its page (every data set, charted) until Ctrl-C."""
+    parser = argparse.ArgumentParser(description="Run every collector against the sandbox.")
+    parser.add_argument("--keep", action="store_true",
+                        default=os.environ.get("DEMO_KEEP", "") not in ("", "0"),
+                        help="leave the sandbox and its page running until Ctrl-C "
+                             "(also DEMO_KEEP=1)")
+    return parser.parse_args(argv)
+
+
+def keep_serving(process: subprocess.Popen, sandbox_url: str) -> None:
+    """Wait for Ctrl-C (or a ``kill``): the caller then stops the sandbox."""
+    print(f"\nThe sandbox keeps running: look at {sandbox_url}/ in a browser. "
+          "Ctrl-C stops it.", flush=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process.wait()
+    except KeyboardInterrupt:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     jobs = json.loads((HERE / "jobs.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="pp-demo-") as tmp:
         workdir = Path(tmp)
@@ -86,10 +112,15 @@ def main() -> int:
             failures = sum(run_job(job, workdir, sandbox_url) != 0 for job in jobs)
             data_sets = list(dict.fromkeys(job["data_set"] for job in jobs))
             show_landed(sandbox_url, data_sets)
+            print(f"\n{len(jobs) - failures} of {len(jobs)} collector runs succeeded.")
+            if args.keep:
+                keep_serving(process, sandbox_url)
+            else:
+                print("To look at it in a browser, keep the sandbox running: "
+                      "make demo DEMO_KEEP=1 (or python demo/run.py --keep).")
         finally:
             process.terminate()
             process.wait(timeout=10)
-    print(f"\n{len(jobs) - failures} of {len(jobs)} collector runs succeeded.")
     return 1 if failures else 0
 
 

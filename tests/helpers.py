@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -17,6 +18,9 @@ from performanceplatform.sandbox import Sandbox
 SANDBOX_TOKEN = "sandbox-token-0123456789"
 OMNISCIENT_TOKEN = "sandbox-omniscient-0123456789"
 REPO = Path(__file__).resolve().parents[1]
+# tests/collectors registered in the entry-point group pp_collector.collectors, as a
+# third-party package registers its collectors (the CLI refuses unregistered modules)
+TEST_COLLECTORS = REPO / "tests" / "collectors" / "site"
 
 
 def stored(sandbox: Sandbox, data_group: str, data_type: str) -> list[dict[str, Any]]:
@@ -30,6 +34,16 @@ def served(sandbox: Sandbox, service: str | None = None) -> list[dict[str, Any]]
     """The requests the sandbox served (optionally of one service), in order."""
     entries = requests.get(f"{sandbox.url}/_sandbox/requests", timeout=10).json()["requests"]
     return [e for e in entries if service is None or e["service"] == service]
+
+
+def post_records(sandbox: Sandbox, data_group: str, data_type: str,
+                 records: list[dict[str, Any]]) -> None:
+    """Write records through the Backdrop API, as a collector does (``data_group`` may hold
+    characters to percent-encode)."""
+    url = f"{sandbox.url}/data/{quote(data_group, safe='')}/{quote(data_type, safe='')}"
+    answer = requests.post(url, json=records, timeout=30,
+                           headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"})
+    assert answer.status_code == 200, answer.text
 
 
 def inject(sandbox: Sandbox, **fault: Any) -> None:
@@ -68,6 +82,22 @@ class CliRunner:
                  args: list[str] | None = None, console: bool = True,
                  timeout: float = 120) -> CliResult:
         """Run ``pp-collector``; ``args`` replaces the generated arguments when given."""
+        command, run_env = self._invocation(query, credentials, extra, token, env, args, console)
+        done = subprocess.run(command, cwd=self.workdir, env=run_env, capture_output=True,
+                              text=True, timeout=timeout)
+        return CliResult(done.returncode, done.stdout, done.stderr, self.workdir)
+
+    def start(self, query: dict[str, Any] | None = None, credentials: dict | None = None,
+              *extra: str, token: str = SANDBOX_TOKEN, env: dict[str, str] | None = None,
+              console: bool = True) -> subprocess.Popen:
+        """Start ``pp-collector`` without waiting for it (to signal it mid-run)."""
+        command, run_env = self._invocation(query, credentials, extra, token, env, None, console)
+        return subprocess.Popen(command, cwd=self.workdir, env=run_env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def _invocation(self, query: dict[str, Any] | None, credentials: dict | None,
+                    extra: tuple[str, ...], token: str, env: dict[str, str] | None,
+                    args: list[str] | None, console: bool) -> tuple[list[str], dict[str, str]]:
         if args is None:
             args = ["-c", str(self.write("credentials.json", credentials or {})),
                     "-t", str(self.write("token.json", {"token": token})),
@@ -84,12 +114,7 @@ class CliRunner:
             "PP_COLLECTOR_SANDBOX_URL": self.sandbox.url,
             "PP_COLLECTOR_BACKOFF_SCALE": "0",
             "PP_COLLECTOR_LOG_DIR": str(self.workdir / "log"),
-            "PYTHONPATH": str(REPO),
+            "PYTHONPATH": os.pathsep.join([str(REPO), str(TEST_COLLECTORS)]),
         })
         run_env.update(env or {})
-        done = subprocess.run(
-            [sys.executable, "-m", "performanceplatform.collector", *args, *extra],
-            cwd=self.workdir, env=run_env, capture_output=True, text=True, timeout=timeout)
-        return CliResult(done.returncode, done.stdout, done.stderr, self.workdir)
-
-
+        return [sys.executable, "-m", "performanceplatform.collector", *args, *extra], run_env

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ANALYTICS_READONLY_SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
-LEGACY_TOKEN_URI = "https://accounts.google.com/o/oauth2/token"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 DEFAULT_TIMEOUT = 600
@@ -120,7 +120,7 @@ def storage_record(credentials: Any, client: dict[str, Any]) -> dict[str, Any]:
         "client_secret": credentials.client_secret or client.get("client_secret"),
         "refresh_token": credentials.refresh_token,
         "token_expiry": expiry,
-        "token_uri": credentials.token_uri or client.get("token_uri") or LEGACY_TOKEN_URI,
+        "token_uri": credentials.token_uri or client.get("token_uri") or GOOGLE_TOKEN_URI,
         "user_agent": None,
         "invalid": False,
         "id_token": None,

@@ -8,7 +8,10 @@ Changes from performanceplatform-client 0.11.5, on purpose:
   502 and 503, and never a dropped connection);
 - a gzipped body is ``bytes``, so a retried POST resends the whole body (the original resent
   an empty, already-read stream);
-- dry runs show the token as ``Bearer ***``.
+- dry runs show the token as ``Bearer ***``;
+- a 3xx answer is never followed: it is a ``SinkError`` naming the URL and the ``Location``
+  (requests turned a redirected POST into a GET, so nothing was written and the run exited
+  0, or resent the records and the token to the new URL).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
@@ -71,6 +75,7 @@ class BaseClient:
     """Requests with bearer auth, JSON bodies, optional gzip, retries and dry runs."""
 
     should_gzip = True
+    url_setting = "backdrop_url"  # where the user sets this client's URL, for messages
 
     def __init__(self, base_url: str, token: str | None, dry_run: bool = False,
                  request_id_fn: Callable[[], str] | None = None, retry_on_error: bool = True,
@@ -133,13 +138,15 @@ class BaseClient:
             body = body.encode("utf-8")
         try:
             response = send(self.session, method, url, policy=self.retry_policy,
-                            headers=headers, data=body, params=params)
+                            headers=headers, data=body, params=params, allow_redirects=False)
         except requests.RequestException as exc:
             raise SinkError(f"{method} {redact_url(url)} failed: could not connect "
                             f"({type(exc).__name__})", url=redact_url(url))
         return self._result(method, url, response)
 
     def _result(self, method: str, url: str, response: requests.Response) -> Any:
+        if 300 <= response.status_code < 400:
+            raise self._redirect_error(method, url, response)
         if not response.ok:
             text = " ".join(response.text.split())[:300]
             log.error("[PP-C] %s", text)
@@ -153,6 +160,22 @@ class BaseClient:
             raise SinkError(f"{method} {redact_url(url)} answered HTTP {response.status_code} "
                             "with a body that is not JSON", url=redact_url(url),
                             status=response.status_code)
+
+    def _redirect_error(self, method: str, url: str, response: requests.Response) -> SinkError:
+        """A 3xx is never followed. Clients may turn a redirected POST into a GET (RFC 9110
+        §15.4: 301 and 302 may, 303 does; requests does for all three), so nothing is written
+        yet the answer is 200; 307/308 carry the records and the token elsewhere; and a
+        redirected Stagecraft read lands on a login page."""
+        shown = redact_url(url)
+        location = response.headers.get("Location")
+        target = redact_url(urljoin(url, location)) if location else "no Location"
+        hint = ""
+        if location and url.startswith("http://") and target.startswith("https://"):
+            hint = (f"; {self.url_setting} is an http:// URL and the server redirects to "
+                    f"https://: put the https:// URL in {self.url_setting}")
+        return SinkError(f"{method} {shown} answered HTTP {response.status_code} redirecting to "
+                         f"{target}: not followed (writes and Stagecraft reads never follow a "
+                         f"redirect){hint}", url=shown, status=response.status_code)
 
     def _log_dry_run(self, method: str, url: str, headers: dict[str, str], data: Any) -> None:
         shown = dict(headers)
@@ -184,15 +207,21 @@ class BaseClient:
             try:
                 self._request("POST", path, data=chunk)
             except SinkError as exc:
-                raise SinkError(
-                    f"{exc} (chunk {progress.chunks + 1} of {len(chunk)} records not written; "
-                    f"{progress.chunks} earlier chunks with {progress.records} records were "
-                    "written; later chunks were not sent)",
-                    url=exc.url, status=exc.status, written_records=progress.records,
-                    written_chunks=progress.chunks)
+                raise SinkError(f"{exc} ({progress.failed(len(chunk))})", url=exc.url,
+                                status=exc.status, written_records=progress.records,
+                                written_chunks=progress.chunks)
             progress.records += len(chunk)
             progress.chunks += 1
         return None
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 record``, ``2 records``, ``0 records``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _was(number: int) -> str:
+    return "was" if number == 1 else "were"
 
 
 class _Progress:
@@ -201,6 +230,17 @@ class _Progress:
     def __init__(self) -> None:
         self.records = 0
         self.chunks = 0
+
+    def failed(self, size: int) -> str:
+        """What a failed chunk of ``size`` records leaves: ``chunk 2 (1 record) not written;
+        1 earlier chunk with 2 records was written; later chunks were not sent``."""
+        if self.chunks:
+            earlier = (f"{counted(self.chunks, 'earlier chunk')} with "
+                       f"{counted(self.records, 'record')} {_was(self.chunks)} written")
+        else:
+            earlier = "nothing was written before it"
+        return (f"chunk {self.chunks + 1} ({counted(size, 'record')}) not written; {earlier}; "
+                "later chunks were not sent")
 
     def next_chunk(self, chunks: Iterator[list[Any]]) -> list[Any] | None:
         """The next chunk, or None at the end. When the records' source fails after some
@@ -211,7 +251,8 @@ class _Progress:
             return None
         except Exception as exc:
             if self.records:
-                written = (f"{self.records} records in {self.chunks} chunks were written "
+                written = (f"{counted(self.records, 'record')} in "
+                           f"{counted(self.chunks, 'chunk')} {_was(self.records)} written "
                            "before the failure; the rest were not")
                 log.error("%s", written)
                 if isinstance(exc, CollectorError) and exc.args:

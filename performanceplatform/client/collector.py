@@ -9,6 +9,7 @@ from performanceplatform.client.base import BaseClient
 
 class CollectorAPI(BaseClient):
     should_gzip = False
+    url_setting = "stagecraft_url"
 
     def get_collector(self, slug: str) -> Any:
         return self._get(f"/collector/{slug}")

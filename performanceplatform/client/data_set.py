@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from performanceplatform.client.base import BaseClient
+from performanceplatform.client.base import BaseClient, counted
+from performanceplatform.utils import writes
+from performanceplatform.utils.errors import SinkError
 
 
 class DataSet(BaseClient):
     """The data set at ``base_url`` (``<backdrop_url>/<group>/<type>``)."""
+
+    _emptied = False  # set by empty_data_set(), so a failed write can say so
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> DataSet:
@@ -32,9 +36,42 @@ class DataSet(BaseClient):
         return self._get("", params=query_parameters)
 
     def post(self, records: Any, chunk_size: int = 0) -> Any:
-        """POST records: one request, or one per ``chunk_size`` records of any iterable."""
-        return self._post("", records, chunk_size=chunk_size)
+        """POST records: one request, or one per ``chunk_size`` records of any iterable.
+
+        After ``empty_data_set()`` a failed write says that the data set was emptied and what
+        it holds now (only what this write got in before the failure). Within a run
+        (``utils.writes``) every record is seen on its way, for the run's duplicate-id check."""
+        run = writes.current()
+        try:
+            return self._post("", run.watch(records) if run else records, chunk_size=chunk_size)
+        except SinkError as exc:
+            if not self._emptied:
+                raise
+            raise SinkError(f"{exc}; the data set was emptied before this write and now holds "
+                            f"{_holds(exc.written_records)}: re-run to fill it", url=exc.url,
+                            status=exc.status, written_records=exc.written_records,
+                            written_chunks=exc.written_chunks) from exc
 
     def empty_data_set(self) -> Any:
         """Remove every record: ``PUT []``."""
-        return self._put("", [])
+        answer = self._put("", [])
+        self._emptied = not self.dry_run
+        return answer
+
+    def _request(self, method: str, path: str, data: Any = None,
+                 params: dict[str, Any] | None = None) -> Any:
+        """Each accepted write is reported to the current run (``utils.writes``)."""
+        answer = super()._request(method, path, data=data, params=params)
+        run = writes.current()
+        if run is not None and not self.dry_run:
+            if method == "POST":
+                run.wrote(len(data) if isinstance(data, (list, tuple)) else 1)
+            elif method == "PUT" and data == []:
+                run.emptied_data_set()
+        return answer
+
+
+def _holds(written: int) -> str:
+    if not written:
+        return "no records"
+    return f"only the {counted(written, 'record')} written before the failure"

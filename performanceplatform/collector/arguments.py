@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
-from typing import Any
+import os
+import sys
+from typing import Any, NoReturn
 
 from dateutil.parser import parse
 
-from performanceplatform.utils.errors import ConfigError
+from performanceplatform.utils.errors import ConfigError, ExitCode, UsageError
 
 DESCRIPTION = (
     "Performance Platform Collector collector for sending data to the performance platform"
 )
 EPILOG = """\
 exit codes: 0 success (or DISABLE_COLLECTORS=true); 1 the run failed (bad config, source or
-Backdrop error: one line on stderr says which file, key or URL); 2 bad command line.
+Backdrop error: one line on stderr says which file, key or URL); 2 bad command line (an end
+before the start included); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 
 environment: LOGLEVEL (DEBUG shows tracebacks), DISABLE_COLLECTORS=true (log, don't run),
 PP_COLLECTOR_LOG_DIR, PP_COLLECTOR_TIMEOUT, PP_COLLECTOR_NOW, PP_COLLECTOR_SANDBOX_URL.
@@ -47,8 +51,22 @@ def _load_json_file(path: str) -> dict[str, Any]:
     return data
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """Usage and one line on stderr, exit 2 (as argparse does, with the named code)."""
+        self.print_usage(sys.stderr)
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _log_folder(path: str) -> str:
+    """``--log-dir``: a folder, or a path where one can be made (checked before any run)."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{path!r} is a file, not a folder")
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pp-collector", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--credentials", dest="credentials", type=_load_json_file,
@@ -72,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="log to stderr instead of the log files")
     parser.add_argument("--dry-run", dest="dry_run", action="store_true",
                         help="log what would be sent to Backdrop; send nothing")
-    parser.add_argument("--log-dir", dest="log_dir", default=None,
+    parser.add_argument("--log-dir", dest="log_dir", default=None, type=_log_folder,
                         help="folder of the log files (default: $PP_COLLECTOR_LOG_DIR, or "
                              "~/.local/state/pp-collector/log)")
     return parser
@@ -80,3 +98,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_args(args: list[str] | None = None) -> argparse.Namespace:
     return build_parser().parse_args(args)
+
+
+def utc_date(value: dt.date | dt.datetime) -> dt.date:
+    """The calendar date in UTC of ``-s``/``-e``: a value without an offset is UTC."""
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        value = value.astimezone(dt.timezone.utc)
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def check_dates(start_at: Any, end_at: Any) -> None:
+    """``-e`` on a day before ``-s`` is refused (exit 2); both on one day is one day.
+
+    Days are compared in UTC, so a start with an offset and an end without one are compared
+    too (the collectors get the dates as given)."""
+    if start_at is None or end_at is None:
+        return
+    start, end = utc_date(start_at), utc_date(end_at)
+    if end < start:
+        raise UsageError(f"-e/--end {end} is a day before -s/--start {start} (days compared "
+                         "in UTC; a start and an end on the same day collect that day)")

@@ -1,13 +1,28 @@
 """Validation of the configs the CLI is given, before anything is fetched or written.
 
 Every problem is reported at once, each naming the file (or Stagecraft slug) and the key.
+Unknown ``query`` and ``options`` keys are not errors (old configs carry keys the original
+ignored) but get a warning naming the nearest known key.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+from performanceplatform.utils.checks import did_you_mean
 from performanceplatform.utils.errors import ConfigError
+
+if TYPE_CHECKING:
+    from performanceplatform.collector.entrypoints import Collector
+
+log = logging.getLogger(__name__)
+
+# Backdrop names: every data-group and data-type of the original's production configs fits.
+DATA_SET_NAME = re.compile(r"^[a-z0-9_-]+$")
+URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 
 
 def _where(config: dict[str, Any], fallback: str) -> str:
@@ -15,13 +30,17 @@ def _where(config: dict[str, Any], fallback: str) -> str:
 
 
 def _check(problems: list[str], config: Any, key: str, kind: type | tuple[type, ...],
-           label: str) -> None:
+           label: str) -> bool:
+    """Record a problem unless ``config[key]`` is a ``kind`` (a non-empty one for text)."""
     if not isinstance(config, dict) or key not in config:
         problems.append(f"key '{label}': missing")
     elif not isinstance(config[key], kind) or config[key] in ("",):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         problems.append(f"key '{label}': expected {_kind_name(names)}, "
                         f"got {type(config[key]).__name__} {config[key]!r:.40}")
+    else:
+        return True
+    return False
 
 
 def _kind_name(name: str) -> str:
@@ -40,11 +59,19 @@ def validate_query(query: Any, fallback: str = "query config") -> None:
     _check(problems, query, "data-set", dict, "data-set")
     data_set = query.get("data-set") if isinstance(query, dict) else None
     if isinstance(data_set, dict):
-        _check(problems, data_set, "data-group", str, "data-set.data-group")
-        _check(problems, data_set, "data-type", str, "data-set.data-type")
+        for key in ("data-group", "data-type"):
+            if _check(problems, data_set, key, str, f"data-set.{key}"):
+                _data_set_name(problems, data_set[key], f"data-set.{key}")
     _check(problems, query, "query", dict, "query")
     _check(problems, query, "options", dict, "options")
     _raise(problems, where)
+
+
+def _data_set_name(problems: list[str], value: str, label: str) -> None:
+    """A data-group or data-type becomes a URL path segment: Backdrop's names only."""
+    if not DATA_SET_NAME.match(value):
+        problems.append(f"key '{label}': expected lower-case letters, digits, '-' and '_' "
+                        f"only, got {value!r:.60}")
 
 
 def validate_entrypoint(query: dict[str, Any], fallback: str = "query config") -> str:
@@ -58,5 +85,24 @@ def validate_targets(token: dict[str, Any], performanceplatform: dict[str, Any])
     problems: list[str] = []
     _check(problems, token, "token", str, "token")
     _raise(problems, _where(token, "token config"))
-    _check(problems, performanceplatform, "backdrop_url", str, "backdrop_url")
+    if _check(problems, performanceplatform, "backdrop_url", str, "backdrop_url") and \
+            not URL.match(performanceplatform["backdrop_url"]):
+        problems.append("key 'backdrop_url': expected an http:// or https:// URL, got "
+                        f"{performanceplatform['backdrop_url']!r:.60}")
     _raise(problems, _where(performanceplatform, "performanceplatform config"))
+
+
+def warn_unknown_keys(collector: Collector, query: Any, options: Any, where: str) -> None:
+    """One WARNING per ``query``/``options`` key the collector does not know.
+
+    Query keys are checked when the collector declares ``QUERY_KEYS``; options always, against
+    the record builder's keys and the collector's ``OPTION_KEYS``.
+    """
+    for section, config, known in (("query", query, collector.query_keys),
+                                   ("options", options, collector.option_keys)):
+        if known is None or not isinstance(config, Mapping):
+            continue
+        for key in config:
+            if key not in known and key != "path_to_json_file":
+                log.warning("%s: unknown key '%s.%s': not one that %s reads%s", where,
+                            section, key, collector.name, did_you_mean(str(key), known))

@@ -54,12 +54,14 @@ def was_logged(exc: BaseException) -> bool:
 
 
 def log_failure(exc: BaseException, console: bool, log_dir: str | None,
-                fields: dict[str, Any]) -> None:
-    """Open a log for a run that failed before its own, write the held records and the error.
+                fields: dict[str, Any], message: str | None = None) -> None:
+    """Open a log for a run that failed before its own, write the held records and the error
+    (``message``, default the exception's text).
 
     On the console only the held records are shown: the CLI prints the error line itself.
     """
     from performanceplatform.collector import logging_setup
+    from performanceplatform.utils.errors import ConfigError
 
     root = logging.getLogger()
     before = list(root.handlers)
@@ -72,8 +74,8 @@ def log_failure(exc: BaseException, console: bool, log_dir: str | None,
         replay()
         if not console:
             logging.getLogger("performanceplatform.collector.main").error(
-                "%s", exc, extra=logging_setup.extra_fields_from_exception(exc))
-    except OSError:
+                "%s", message or exc, extra=logging_setup.extra_fields_from_exception(exc))
+    except (OSError, ConfigError):
         pass  # no log folder: stderr still has the line
     finally:
         for handler in [h for h in root.handlers if h not in before]:

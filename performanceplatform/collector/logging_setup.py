@@ -24,7 +24,8 @@ from typing import Any
 from concurrent_log_handler import ConcurrentRotatingFileHandler
 from pythonjsonlogger.json import JsonFormatter
 
-from performanceplatform.utils.redact import RedactingFilter, redact
+from performanceplatform.utils.errors import ConfigError
+from performanceplatform.utils.redact import RedactingFilter, redact, redact_value
 
 ENV_LOG_DIR = "PP_COLLECTOR_LOG_DIR"
 ENV_LOGLEVEL = "LOGLEVEL"
@@ -66,7 +67,7 @@ class LogstashFormatter(JsonFormatter):
 
     def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord,
                    message_dict: dict[str, Any]) -> None:
-        fields: dict[str, Any] = dict(self.fields)
+        fields: dict[str, Any] = redact_value(self.fields)
         for name in _RECORD_ATTRIBUTES:
             fields[name] = getattr(record, name, None)
         fields["args"] = [str(a) for a in record.args] if isinstance(record.args, tuple) else \
@@ -102,7 +103,11 @@ def set_up_logging(app_name: str, level: int, path: str | os.PathLike | None,
                    name: str | None = None, json_fields: dict[str, Any] | None = None) -> None:
     """Log to ``<path>/<name>.log`` and ``<path>/<name>.json.log``."""
     folder = Path(path) if path else default_log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # $PP_COLLECTOR_LOG_DIR on a file, a read-only disk...
+        raise ConfigError(f"cannot make the log folder: {exc.strerror or exc}",
+                          where=str(folder))
     name = name or DEFAULT_LOGFILE_NAME
     root = logging.getLogger()
     root.setLevel(level)

@@ -1,17 +1,19 @@
-"""``pp-collector``: load the configs, import the collector, run it (spec core.md §1.5).
+"""``pp-collector``: load the configs, resolve the collector, run it (spec core.md §1.5).
 
 ``_run_collector(entrypoint, args, logfile_path=None, logfile_name=None)`` is public: Stagecraft
 calls it in-process with an ``argparse.Namespace`` of its own (spec core.md §1.15). It raises
-on failure; ``main()`` turns every failure into one line on stderr and an exit code.
+on failure; ``main()`` turns every failure into one line on stderr and an exit code
+(``utils.errors.ExitCode``): 0 ok, 1 failed, 2 bad command line, 130 Ctrl-C, 143 SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -21,14 +23,15 @@ from performanceplatform.collector.config import (
     validate_entrypoint,
     validate_query,
     validate_targets,
+    warn_unknown_keys,
 )
-from performanceplatform.utils.errors import CollectorError, ConfigError
+from performanceplatform.utils import writes
+from performanceplatform.utils.errors import CollectorError, ExitCode, Terminated
 from performanceplatform.utils.redact import redact, register_secrets, secret_values
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+_STOPPED = "_pp_collector_stopped"  # what a stopped run wrote, set on the exception
 
 
 def merge_performanceplatform_config(performanceplatform: dict[str, Any], data_set: dict[str, Any],
@@ -76,25 +79,6 @@ def _log_collector_instead_of_running(entrypoint: str, args: argparse.Namespace)
     log.info("Collector %s NOT run with the following %s", entrypoint, shown)
 
 
-def import_collector(entrypoint: str, where: str) -> Callable[..., Any]:
-    """The ``main`` of the collector module ``entrypoint``."""
-    try:
-        module = importlib.import_module(entrypoint)
-    except ModuleNotFoundError as exc:
-        missing = exc.name or entrypoint
-        if entrypoint == missing or entrypoint.startswith(missing + "."):
-            raise ConfigError(f"no collector module named '{entrypoint}'", where=where,
-                              key="entrypoint")
-        raise ConfigError(f"collector '{entrypoint}' needs the module '{missing}', which is "
-                          "not installed", where=where, key="entrypoint")
-    collect = getattr(module, "main", None)
-    if not callable(collect):
-        raise ConfigError(f"module '{entrypoint}' has no main(credentials, data_set_config, "
-                          "query, options, start_at, end_at) function", where=where,
-                          key="entrypoint")
-    return collect
-
-
 def _set_up_logging(entrypoint: str, args: argparse.Namespace, logfile_path: str | None,
                     logfile_name: str | None) -> list[logging.Handler]:
     """Install this run's log handlers on the root logger; return them."""
@@ -118,11 +102,18 @@ def _remove_handlers(handlers: list[logging.Handler]) -> None:
         handler.close()
 
 
+def _where(args: argparse.Namespace) -> str:
+    """The file (or Stagecraft slug) the query config came from, for error lines."""
+    if isinstance(args.query, dict) and args.query.get("path_to_json_file"):
+        return str(args.query["path_to_json_file"])
+    slug = getattr(args, "collector_slug", None)
+    return f"stagecraft collector '{slug}'" if slug else "query config"
+
+
 def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str | None = None,
                    logfile_name: str | None = None) -> None:
     """Run the collector ``entrypoint`` with the configs in ``args``."""
-    where = str(args.query.get("path_to_json_file") or "query config") \
-        if isinstance(args.query, dict) else "query config"
+    where = _where(args)
     validate_query(args.query, where)
     validate_targets(args.token, args.performanceplatform)
     register_secrets([args.token["token"]])
@@ -130,24 +121,45 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
         register_secrets(secret_values(args.credentials))
     handlers = _set_up_logging(entrypoint, args, logfile_path, logfile_name)
     early_log.replay()
+    console = getattr(args, "console_logging", False)
+    with writes.recording(reuse_current=True) as run:
+        try:
+            if os.environ.get("DISABLE_COLLECTORS") == "true":
+                _log_collector_instead_of_running(entrypoint, args)
+                return
+            _collect(entrypoint, args, where)
+        except (KeyboardInterrupt, Terminated) as exc:
+            setattr(exc, _STOPPED, run.summary())
+            if not console:  # on the console main() says it
+                log.error("%s: %s", _stop_reason(exc), run.summary())
+            early_log.mark_logged(exc)
+            raise
+        except Exception as exc:
+            if not console:
+                _log_failure(exc)
+            early_log.mark_logged(exc)
+            raise
+        finally:
+            run.warn_about_duplicates()
+            _remove_handlers(handlers)
+
+
+def _collect(entrypoint: str, args: argparse.Namespace, where: str) -> None:
+    """Resolve the collector, warn about unknown keys, call its ``main``."""
+    from performanceplatform.collector.entrypoints import missing_module, resolve
+
+    collector = resolve(entrypoint, where)
+    query = args.query
+    warn_unknown_keys(collector, query["query"], query["options"], where)
+    data_set = query["data-set"]
+    log.info("Running collection into %s/%s", data_set["data-group"], data_set["data-type"])
+    data_set_config = merge_performanceplatform_config(
+        args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False))
     try:
-        if os.environ.get("DISABLE_COLLECTORS") == "true":
-            _log_collector_instead_of_running(entrypoint, args)
-            return
-        collect = import_collector(entrypoint, where)
-        data_set = args.query["data-set"]
-        log.info("Running collection into %s/%s", data_set["data-group"], data_set["data-type"])
-        data_set_config = merge_performanceplatform_config(
-            args.performanceplatform, data_set, args.token, getattr(args, "dry_run", False))
-        collect(args.credentials, data_set_config, args.query["query"], args.query["options"],
-                args.start_at, args.end_at)
-    except Exception as exc:
-        if not getattr(args, "console_logging", False):  # on the console main() says it
-            _log_failure(exc)
-        early_log.mark_logged(exc)
-        raise
-    finally:
-        _remove_handlers(handlers)
+        collector.main(args.credentials, data_set_config, query["query"], query["options"],
+                       args.start_at, args.end_at)
+    except ModuleNotFoundError as exc:  # a lazy import of the collector's own dependency
+        raise missing_module(entrypoint, entrypoint, exc, where) from exc
 
 
 def _log_failure(exc: BaseException) -> None:
@@ -170,29 +182,17 @@ def _load_query(args: argparse.Namespace) -> None:
 
 
 def _log_early_failure(args: argparse.Namespace | None, argv: list[str] | None,
-                       exc: BaseException) -> None:
+                       exc: BaseException, message: str | None = None) -> None:
     """A failure before the run's log was open still goes to a log (see ``early_log``)."""
     words = argv if argv is not None else sys.argv[1:]
     console = getattr(args, "console_logging", "--console-logging" in words)
     fields = {"collector_slug": args.collector_slug} if getattr(args, "collector_slug",
                                                                None) else {}
-    early_log.log_failure(exc, console, getattr(args, "log_dir", None), fields)
-
-
-def check_dates(start_at: Any, end_at: Any) -> None:
-    """``-e`` before ``-s`` is a mistake every collector would answer differently."""
-    if start_at is not None and end_at is not None:
-        try:
-            backwards = end_at < start_at
-        except TypeError:  # one with an offset, one without
-            return
-        if backwards:
-            raise ConfigError(f"-e/--end {end_at:%Y-%m-%d %H:%M} is before -s/--start "
-                              f"{start_at:%Y-%m-%d %H:%M}", where="command line")
+    early_log.log_failure(exc, console, getattr(args, "log_dir", None), fields, message)
 
 
 def _report(exc: BaseException) -> int:
-    """One line on stderr for a failure; a traceback too when LOGLEVEL=DEBUG."""
+    """One line on stderr for a failure (a traceback too when LOGLEVEL=DEBUG); the exit code."""
     if os.environ.get("LOGLEVEL", "").upper() == "DEBUG":
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         print(redact(text), file=sys.stderr, end="")
@@ -201,32 +201,81 @@ def _report(exc: BaseException) -> int:
     else:
         line = f"unexpected {type(exc).__name__}: {exc}"
     print(f"pp-collector: error: {redact(line)}", file=sys.stderr)
-    return EXIT_FAILED
+    return exc.exit_code if isinstance(exc, CollectorError) else ExitCode.FAILED
+
+
+def _stop_reason(exc: BaseException) -> str:
+    return "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted (Ctrl-C)"
+
+
+def _report_stop(exc: BaseException, args: argparse.Namespace | None,
+                 argv: list[str] | None) -> int:
+    """A run stopped by a signal: one line saying what was written, 143 or 130."""
+    line = f"{_stop_reason(exc)}: {getattr(exc, _STOPPED, 'no records were written')}"
+    if not early_log.was_logged(exc):
+        _log_early_failure(args, argv, exc, line)
+    print(f"pp-collector: {line}", file=sys.stderr)
+    return ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
+
+
+def _raise_on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into ``Terminated`` in the main thread; return what restores the old
+    handler. A second SIGTERM while the first is being reported is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _prepare(args: argparse.Namespace) -> str:
+    """Load the query (from Stagecraft with ``-l``) and check it; the entrypoint to run."""
+    from performanceplatform.collector.arguments import check_dates
+    from performanceplatform.collector.logging_setup import log_level
+
+    with early_log.held(log_level()):
+        _load_query(args)
+        entrypoint = validate_entrypoint(args.query, _where(args))
+        check_dates(args.start_at, args.end_at)
+    return entrypoint
+
+
+def run(argv: list[str]) -> None:
+    """What ``pp-collector ARGV`` does, in-process, raising instead of printing.
+
+    For long-lived callers (the Celery task, which counts the writes with
+    ``utils.writes.recording()``): a ``CollectorError`` says what failed; a bad command line
+    raises ``SystemExit(2)`` as argparse does.
+    """
+    from performanceplatform.collector.arguments import parse_args
+
+    args = parse_args(argv)
+    _run_collector(_prepare(args), args)
 
 
 def main(argv: list[str] | None = None) -> int:
     """The console script. Returns (and exits with) the exit code."""
     from performanceplatform.collector.arguments import parse_args
-    from performanceplatform.collector.logging_setup import log_level
 
     args = None
+    restore = _raise_on_sigterm()
     try:
         args = parse_args(argv)
-        with early_log.held(log_level()):
-            _load_query(args)
-            entrypoint = validate_entrypoint(
-                args.query, str(args.query.get("path_to_json_file") or args.collector_slug))
-            check_dates(args.start_at, args.end_at)
-        _run_collector(entrypoint, args)
-    except KeyboardInterrupt:
-        print("pp-collector: interrupted", file=sys.stderr)
-        code = 130
+        _run_collector(_prepare(args), args)
+    except (KeyboardInterrupt, Terminated) as exc:
+        code = _report_stop(exc, args, argv)
     except Exception as exc:  # every failure leaves through here as one line
         if not early_log.was_logged(exc):
             _log_early_failure(args, argv, exc)
         code = _report(exc)
     else:
-        code = EXIT_OK
+        code = ExitCode.OK
+    finally:
+        restore()
     if argv is None:
-        sys.exit(code)
-    return code
+        sys.exit(int(code))
+    return int(code)

@@ -1,4 +1,5 @@
-"""Simulated services on loopback: Backdrop, Stagecraft and the source APIs.
+"""Simulated services on loopback: Backdrop, Stagecraft and the source APIs, and a page of
+what Backdrop's store holds (``/``, see ``page.py``).
 
 ``build_sandbox(config)`` assembles them into one ``Sandbox`` server; ``pp-sandbox`` (see
 ``cli.py``) serves it from the command line; the test suite uses it as a fixture.

@@ -1,4 +1,10 @@
-"""``pp-sandbox``: serve the simulated services on loopback until interrupted."""
+"""``pp-sandbox``: serve the simulated services, and a page of what is stored, on loopback.
+
+``--store sqlite:///path.db`` serves an existing SQLite store file (one a collector wrote
+into, or a sandbox kept with ``--database``); it is ``--database path.db`` for a file that
+must already exist. ``sqlite:///data/x.db`` is the relative path ``data/x.db``,
+``sqlite:////srv/x.db`` the absolute ``/srv/x.db``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
 from performanceplatform.sandbox.config import SandboxConfig
 from performanceplatform.sandbox.registry import build_sandbox
@@ -14,12 +21,15 @@ from performanceplatform.sandbox.registry import build_sandbox
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="pp-sandbox",
-        description="Serve simulated Backdrop, Stagecraft and source APIs on loopback.")
+        description="Serve simulated Backdrop, Stagecraft and source APIs on loopback, and a "
+                    "page of what is stored at /.")
     parser.add_argument("--config", help="sandbox config file (JSON); see the README")
     parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port (default 8080; 0: any)")
     parser.add_argument("--database", default=None,
                         help="SQLite file for Backdrop's records (default: in memory)")
+    parser.add_argument("--store", default=None, metavar="sqlite:///PATH",
+                        help="serve an existing SQLite store file (same as --database PATH)")
     parser.add_argument("--auto-data-sets", action="store_true",
                         help="accept writes to any data set, with the --auto-token")
     parser.add_argument("--auto-token", default=None, help="token of automatic data sets")
@@ -31,12 +41,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def load_config(args: argparse.Namespace) -> SandboxConfig:
     config = SandboxConfig.from_file(args.config) if args.config else SandboxConfig(port=8080)
+    if args.store is not None:
+        if args.database is not None:
+            raise ValueError("give --store or --database, not both")
+        args.database = store_path(args.store)
     for name in ("host", "port", "database", "auto_token"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
     if args.auto_data_sets or not config.data_sets:
         config.auto_data_sets = True
     return config
+
+
+def store_path(url: str) -> str:
+    """The file of a ``sqlite:///path`` store URL; it must exist."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix:
+        raise ValueError(f"--store {url}: expected sqlite:///path/to/store.db")
+    path = url[len(prefix):]
+    if not Path(path).is_file():
+        raise ValueError(f"--store {url}: no such file: {path}")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.ready_file, "w", encoding="utf-8") as ready:
             ready.write(sandbox.url)
     names = [service.name for service in sandbox.services]
-    print(json.dumps({"url": sandbox.url, "services": names}), flush=True)
+    print(json.dumps({"url": sandbox.url, "page": f"{sandbox.url}/", "services": names}),
+          flush=True)
     try:
         sandbox.serve_forever()
     except KeyboardInterrupt:

@@ -7,9 +7,26 @@ Routes::
 
 The CSV is synthetic, in the original's format (cp1252, CRLF, the original's columns) and made
 by ``make_sales_csv``, which the tests use too. Settings (``services.gcloud``): ``months``
-(default 14), ``rows_per_month`` (30), ``first_month`` (``"2017-03"``), ``seed`` (0), and
+(default 14), ``rows_per_month`` (30), ``first_month`` (``"2017-03"``), ``seed`` (0),
 ``index`` — ``"current"`` (a page with one "Current" CSV link, the default) or ``"no-link"``
-(today's page, which links no CSV).
+(today's page, which links no CSV) — and ``lots``:
+
+``"g-cloud-1-8"`` (default)
+    the lots of G-Cloud 1 to 8 as the original read them ("Infrastructure as a Service
+    (IaaS)", "Platform as a Service (PaaS)", "Software as a Service (SaaS)", "Specialist
+    Cloud Services").
+``"g-cloud-9"``
+    today's lots, named as the Digital Marketplace names them since G-Cloud 9: "Cloud
+    hosting", "Cloud software" and "Cloud support" (the Digital Marketplace API's lots
+    table, Crown-Commercial-Service/digitalmarketplace-api
+    ``migrations/versions/790_add_g9_lots.py``; G-Cloud 9 to 12 all use these three lots,
+    digitalmarketplace-frameworks ``schema_generator/validation.py``).
+``"mixed"``
+    both, as a file spanning the change of framework holds them.
+
+Only the lot names follow today's service: the columns of a current Crown Commercial
+Service spend file could not be checked against a published one, so they stay the
+original's.
 """
 
 from __future__ import annotations
@@ -27,8 +44,11 @@ CSV_DIR = "/www.gov.uk/government/uploads/system/uploads/attachment_data/file/"
 CSV_URL = "https://www.gov.uk" + CSV_DIR[len("/www.gov.uk"):] + "700001/G-Cloud_spend_data.csv"
 HEADER = ["LotDescription", "Return Month", "EvidencedSpend", "Sector", "SME or Large", "",
           "SupplierName", "CustomerName"]
-LOTS = ("Infrastructure as a Service (IaaS)", "Platform as a Service (PaaS)",
-        "Software as a Service (SaaS)", "Specialist Cloud Services")
+ORIGINAL_LOTS = ("Infrastructure as a Service (IaaS)", "Platform as a Service (PaaS)",
+                 "Software as a Service (SaaS)", "Specialist Cloud Services")
+CURRENT_LOTS = ("Cloud hosting", "Cloud software", "Cloud support")
+LOTS = {"g-cloud-1-8": ORIGINAL_LOTS, "g-cloud-9": CURRENT_LOTS,
+        "mixed": ORIGINAL_LOTS + CURRENT_LOTS}
 SECTORS = ("Central Government", "Central Government", "Local Government", "Health",
            "Not for Profit", "Devolved Administrations", "Education", "Police",
            "Fire and Rescue", "Defence", "Wider Public Sector", "Utility (Historic)",
@@ -52,15 +72,18 @@ def _spend_text(rng: random.Random, amount: float) -> str:
 
 
 def sales_rows(months: int = 14, rows_per_month: int = 30, first_month: str = "2017-03",
-               seed: int = 0) -> list[list[str]]:
+               seed: int = 0, lots: str = "g-cloud-1-8") -> list[list[str]]:
     """The CSV's rows (header first): a deterministic mix of lots, sectors and sizes."""
     rng = random.Random(f"gcloud-sales|{seed}")
+    if lots not in LOTS:
+        raise ValueError(f"services.gcloud.lots: {lots!r} is not one of {', '.join(LOTS)}")
+    lot_names = LOTS[lots]
     year, month = (int(part) for part in first_month.split("-"))
     rows = [list(HEADER)]
     for _ in range(months):
         for _ in range(rows_per_month):
             amount = round(rng.uniform(-2000, 60000), 2)
-            rows.append([rng.choice(LOTS), f"{rng.randint(1, 28):02d}/{month:02d}/{year:04d}",
+            rows.append([rng.choice(lot_names), f"{rng.randint(1, 28):02d}/{month:02d}/{year:04d}",
                          _spend_text(rng, amount), rng.choice(SECTORS),
                          rng.choice(("SME", "SME", "Large")), "", rng.choice(SUPPLIERS),
                          rng.choice(CUSTOMERS)])
@@ -69,11 +92,11 @@ def sales_rows(months: int = 14, rows_per_month: int = 30, first_month: str = "2
 
 
 def make_sales_csv(months: int = 14, rows_per_month: int = 30, first_month: str = "2017-03",
-                   seed: int = 0) -> bytes:
+                   seed: int = 0, lots: str = "g-cloud-1-8") -> bytes:
     """A spend CSV in the original's format: cp1252 bytes, CRLF line endings."""
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n").writerows(
-        sales_rows(months, rows_per_month, first_month, seed))
+        sales_rows(months, rows_per_month, first_month, seed, lots))
     return out.getvalue().encode("cp1252")
 
 
@@ -109,6 +132,7 @@ class GCloud(Service):
             settings = self.settings
             body = make_sales_csv(
                 int(settings.get("months", 14)), int(settings.get("rows_per_month", 30)),
-                str(settings.get("first_month", "2017-03")), int(settings.get("seed", 0)))
+                str(settings.get("first_month", "2017-03")), int(settings.get("seed", 0)),
+                str(settings.get("lots", "g-cloud-1-8")))
             return Response(200, body, "text/csv")
         return Response(404, b"<h1>Page not found</h1>", "text/html; charset=UTF-8")

@@ -6,9 +6,13 @@ original's service accounts use). Grants:
 
 - ``refresh_token``: needs ``refresh_token`` and the client id;
 - ``urn:ietf:params:oauth:grant-type:jwt-bearer``: the ``assertion`` must be an RS256 JWT
-  whose claims hold ``iss``, ``scope``, ``aud`` (the token endpoint's https URL, or the URL
-  the request arrived on), and integer ``iat`` < ``exp`` at most an hour apart, dated by the
-  real time: ``iat`` no more than 5 minutes ahead of it, ``exp`` not past (as Google checks).
+  whose claims hold ``iss``, ``scope``, ``aud`` and integer ``iat`` < ``exp`` at most an hour
+  apart, dated by the real time: ``iat`` no more than 5 minutes ahead of it, ``exp`` not past.
+  ``aud`` must be ``https://oauth2.googleapis.com/token``, whichever of the two paths the
+  grant is posted to: "When making an access token request this value is always
+  https://oauth2.googleapis.com/token" (the claim set of
+  https://developers.google.com/identity/protocols/oauth2/service-account); the setting
+  ``audiences`` lists other audiences to accept. Lifetime and dates follow the same page.
   The signature is not verified;
 - ``authorization_code``: any ``code`` (the consent page below hands out ``sandbox-code-...``);
   the answer carries a refresh token too.
@@ -28,6 +32,7 @@ Making it refuse (``config.services["google_oauth"]``):
 ``refuse``      true: every grant answers 400 ``invalid_grant``
 ``revoked``     a list of refresh tokens, client ids or service-account emails refused
 ``expires_in``  lifetime of issued tokens in seconds (default 3600)
+``audiences``   more JWT audiences to accept besides the documented one (default none)
 ``deny``        true: the consent page answers ``error=access_denied``
 
 Fault injection (``/_sandbox/faults`` with ``"service": "google_oauth"``) works as for every
@@ -54,6 +59,7 @@ from performanceplatform.sandbox.server import (
 )
 
 TOKEN_PATHS = ("/oauth2.googleapis.com/token", "/accounts.google.com/o/oauth2/token")
+DOCUMENTED_AUDIENCE = "https://oauth2.googleapis.com/token"
 CONSENT_PATHS = ("/accounts.google.com/o/oauth2/auth", "/accounts.google.com/o/oauth2/v2/auth")
 ACCESS_PREFIX = "sandbox-access-"
 CODE_PREFIX = "sandbox-code-"
@@ -135,7 +141,7 @@ class GoogleOAuth(Service):
             subject = _required(form, "refresh_token")
             self._refuse_if_revoked(subject, _required(form, "client_id"))
         elif grant == JWT_GRANT:
-            audiences = ("https:/" + request.path, _arrival_url(request))
+            audiences = (DOCUMENTED_AUDIENCE, *self.settings.get("audiences", ()))
             claims = check_jwt(_required(form, "assertion"), audiences)
             subject = claims["iss"]
             self._refuse_if_revoked(subject)
@@ -183,11 +189,6 @@ def _basic_client(request: Request) -> str | None:
     return unquote(client_id.replace("+", " ")) or None
 
 
-def _arrival_url(request: Request) -> str:
-    """The URL the request was sent to (the sandbox speaks plain HTTP)."""
-    return f"http://{request.headers.get('Host') or ''}{request.path}"
-
-
 def _required(form: dict[str, str], name: str) -> str:
     value = form.get(name)
     if not value:
@@ -203,7 +204,7 @@ def _b64_json(part: str) -> dict[str, Any]:
     return value
 
 
-def check_jwt(assertion: str, audiences: tuple[str, ...] | str,
+def check_jwt(assertion: str, audiences: tuple[str, ...] | str = DOCUMENTED_AUDIENCE,
               now: float | None = None) -> dict[str, Any]:
     """The claims of a JWT-bearer assertion, checked for shape, audience and dates against
     the real time (or ``now``); ``GrantRefused`` if wrong."""
@@ -219,8 +220,8 @@ def check_jwt(assertion: str, audiences: tuple[str, ...] | str,
     for name in ("iss", "scope", "aud"):
         if not isinstance(claims.get(name), str) or not claims[name]:
             raise GrantRefused("invalid_grant", f"the assertion lacks the {name} claim")
-    if claims["aud"] not in (*audiences, *("https:/" + p for p in TOKEN_PATHS)):
-        raise GrantRefused("invalid_grant", f"bad audience {claims['aud']!r}")
+    if claims["aud"] not in audiences:
+        raise GrantRefused("invalid_grant", f"Invalid JWT: bad audience {claims['aud']!r}")
     iat, exp = claims.get("iat"), claims.get("exp")
     if not isinstance(iat, int) or not isinstance(exp, int) or not 0 < exp - iat <= \
             MAX_JWT_LIFETIME:

@@ -17,7 +17,13 @@ whole range; a group has ``rows_per_day`` distinct combinations of the other dim
 (one row when there are none). ``sort`` is applied; ``filters`` only change the seed.
 
 Requests need ``Authorization: Bearer sandbox-access-...`` (what the simulated OAuth
-endpoint issues), else 401 with Google's JSON error. Settings
+endpoint issues), else 401 with Google's JSON error. The documentation each follows (the
+APIs are retired; the pages are kept at https://developers.google.com/analytics/devguides/
+reporting/): the answer's fields, ``kind`` ``analytics#gaData`` / ``analytics#realtimeData``
+with ``columnHeaders`` and ``totalResults`` even without ``rows``, and ``nextLink`` paging
+[core/v3/reference#data_response, realtime/v3/reference]; parameters and ``start-index``/
+``max-results`` [core/v3/reference#q_summary]; errors ``{"error": {"errors": [{"domain",
+"reason", "message"}], "code", "message"}}`` [core/v3/errors]. Settings
 (``config.services["google_v3"]``):
 
 ``rows_per_day``  combinations per day / per range (default 3)

@@ -40,11 +40,16 @@ def source_services(config: SandboxConfig) -> list[Service]:
 
 def build_sandbox(config: SandboxConfig | None = None, store: SQLiteStore | None = None
                   ) -> Sandbox:
-    """A ``Sandbox`` (not started) running Backdrop, Stagecraft and every source API."""
+    """A ``Sandbox`` (not started) running Backdrop, Stagecraft, every source API and the
+    page (``/``, ``/_sandbox/summary``) over Backdrop's store."""
     from performanceplatform.sandbox.backdrop import Backdrop
+    from performanceplatform.sandbox.page import Page
     from performanceplatform.sandbox.stagecraft import Stagecraft
 
     config = config or SandboxConfig(auto_data_sets=True)
-    services: list[Service] = [Backdrop(config, store), Stagecraft(config)]
-    services += source_services(config)
-    return Sandbox(services, host=config.host, port=config.port, seed=config.seed)
+    backdrop = Backdrop(config, store)
+    page = Page(backdrop.store, "memory" if config.database == ":memory:" else config.database)
+    services: list[Service] = [backdrop, Stagecraft(config), *source_services(config), page]
+    sandbox = Sandbox(services, host=config.host, port=config.port, seed=config.seed)
+    sandbox.controls["summary"] = page.summary
+    return sandbox

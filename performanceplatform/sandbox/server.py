@@ -11,9 +11,16 @@ server adds what every service needs:
   ``POST /_sandbox/faults``    queue faults: ``{"service": "backdrop", "status": 503,
                                "count": 2, "headers": {"Retry-After": "1"}, "body": "...",
                                "delay": 0.5, "reset": false, "path": "/data/g/t"}``
-                               (a list of such objects is accepted too)
+                               (a list of such objects is accepted too). ``"redirect":
+                               "https://elsewhere/x"`` answers a 3xx (302 unless ``status``
+                               says which) with that ``Location``; ``"body": ""`` is an
+                               empty body (no body: a JSON error). A field of the wrong
+                               type, an unknown key or a body that is not JSON is answered
+                               400 naming it, and nothing is queued
   ``GET  /_sandbox/requests``  every request served so far: method, path, query, headers,
                                body size, gzip, service, status
+  ``GET  /_sandbox/<name>``    a read-only view added with ``Sandbox.controls[name]``
+                               (``summary``: what the store holds, see ``page.py``)
 
 - fault injection: a queued fault answers (or delays, or resets the connection of) the next
   ``count`` requests of that service before the service sees them;
@@ -27,9 +34,10 @@ import json
 import logging
 import random
 import socket
+import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,6 +127,8 @@ class Service:
 
 @dataclass
 class Fault:
+    """One queued fault; ``Fault.from_spec`` checks a spec sent to ``/_sandbox/faults``."""
+
     service: str = "*"
     path: str = ""
     status: int | None = 503
@@ -127,9 +137,54 @@ class Fault:
     body: str | None = None
     delay: float = 0.0
     reset: bool = False
+    redirect: str | None = None
 
     def applies_to(self, service: str, request: Request) -> bool:
         return self.service in ("*", service) and request.path.startswith(self.path)
+
+    @classmethod
+    def from_spec(cls, spec: Any) -> Fault:
+        """A ``Fault`` from a JSON object, or ``ValueError`` naming the field at fault."""
+        if not isinstance(spec, dict):
+            raise ValueError(f"a fault must be a JSON object, got {type(spec).__name__}")
+        unknown = sorted(set(spec) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown fault keys: {unknown}")
+        for name, check, expected in _FAULT_FIELDS:
+            if name in spec and not check(spec[name]):
+                raise ValueError(f"fault field '{name}': expected {expected}, "
+                                 f"got {json.dumps(spec[name])[:60]}")
+        fault = cls(**spec)
+        if fault.redirect is not None:
+            fault.status = spec.get("status", 302)
+            if not (fault.status and 300 <= fault.status < 400):
+                raise ValueError("fault field 'status': a redirect needs a 3xx status, "
+                                 f"got {json.dumps(fault.status)}")
+            fault.headers = {**fault.headers, "Location": fault.redirect}
+        return fault
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+_FAULT_FIELDS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("service", lambda v: isinstance(v, str), "a service name"),
+    ("path", lambda v: isinstance(v, str), "a path prefix"),
+    ("status", lambda v: v is None or (_is_int(v) and 100 <= v <= 599),
+     "an HTTP status (100-599) or null"),
+    ("count", lambda v: _is_int(v) and v >= 1, "a whole number of requests, at least 1"),
+    ("headers", _is_text_map, "an object of header names to text"),
+    ("body", lambda v: v is None or isinstance(v, str), "text or null"),
+    ("delay", lambda v: (_is_int(v) or isinstance(v, float)) and 0 <= v <= 600,
+     "seconds between 0 and 600"),
+    ("reset", lambda v: isinstance(v, bool), "true or false"),
+    ("redirect", lambda v: isinstance(v, str) and v != "", "a Location (URL or path)"),
+)
 
 
 class FaultQueue:
@@ -137,13 +192,12 @@ class FaultQueue:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
 
-    def add(self, spec: dict[str, Any]) -> None:
-        known = Fault.__dataclass_fields__
-        unknown = set(spec) - set(known)
-        if unknown:
-            raise ValueError(f"unknown fault keys: {sorted(unknown)}")
+    def add(self, specs: Any) -> None:
+        """Queue one fault spec or a list of them; all are checked before any is queued."""
+        faults = [Fault.from_spec(spec) for spec in (specs if isinstance(specs, list)
+                                                     else [specs])]
         with self._lock:
-            self._faults.append(Fault(**spec))
+            self._faults.extend(faults)
 
     def take(self, service: str, request: Request) -> Fault | None:
         with self._lock:
@@ -169,6 +223,7 @@ class Sandbox:
         self.faults = FaultQueue()
         self.requests: list[dict[str, Any]] = []
         self.random = random.Random(seed)
+        self.controls: dict[str, Callable[[Request], Response]] = {}
         self._lock = threading.Lock()
         self._server = _Server((host, port), _handler_for(self))
         self._thread: threading.Thread | None = None
@@ -234,16 +289,21 @@ class Sandbox:
             self.reset()
             return json_response({"status": "ok"})
         if action == "faults" and request.method == "POST":
-            specs = request.json()
             try:
-                for spec in specs if isinstance(specs, list) else [specs]:
-                    self.faults.add(spec)
-            except (TypeError, ValueError) as exc:
+                specs = request.json()
+            except ValueError as exc:  # UnicodeDecodeError is a ValueError too
+                return json_response({"status": "error",
+                                      "message": f"faults: the body is not JSON: {exc}"}, 400)
+            try:
+                self.faults.add(specs)
+            except ValueError as exc:
                 return json_response({"status": "error", "message": str(exc)}, 400)
             return json_response({"status": "ok"})
         if action == "requests" and request.method == "GET":
             with self._lock:
                 return json_response({"requests": list(self.requests)})
+        if action in self.controls and request.method == "GET":
+            return self.controls[action](request)
         return json_response({"status": "error", "message": "unknown sandbox action"}, 404)
 
     def record(self, entry: dict[str, Any]) -> None:
@@ -254,6 +314,13 @@ class Sandbox:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (timed out, reset) is routine here; anything else is not."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            log.debug("sandbox: %s went away before the answer", client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
@@ -282,7 +349,13 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                     request.body = gzip.decompress(raw)
                 except OSError:
                     request.body = b""
-            name, outcome = sandbox.dispatch(request)
+            try:
+                name, outcome = sandbox.dispatch(request)
+            except Exception as exc:  # a simulator bug: answer it, never drop the request
+                log.exception("sandbox: %s %s failed", request.method, request.path)
+                name, outcome = "error", json_response(
+                    {"status": "error", "message": f"sandbox error: {type(exc).__name__}: "
+                                                   f"{exc}"}, 500)
             entry = {
                 "method": request.method, "path": request.path, "query": request.query,
                 "service": name, "gzip": gzipped, "body_bytes": len(raw),
@@ -297,7 +370,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                     sandbox.record(entry)
                     self._reset_connection()
                     return
-                body = outcome.body or json.dumps(
+                body = outcome.body if outcome.body is not None else json.dumps(
                     {"status": "error", "message": f"injected fault {outcome.status}"})
                 outcome = Response(outcome.status or 503, body.encode("utf-8"),
                                    "application/json", dict(outcome.headers))

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (data_set, id)
 );
 CREATE INDEX IF NOT EXISTS records_by_time ON records (data_set, timestamp);
+CREATE INDEX IF NOT EXISTS records_by_write ON records (data_set, seq);
 """
 
 
@@ -88,6 +89,11 @@ class SQLiteStore:
         with self._lock:
             return self._db.execute(
                 "SELECT COUNT(*) FROM records WHERE data_set = ?", (data_set,)).fetchone()[0]
+
+    def select(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read-only SQL query on ``records`` (``store.summary`` uses it)."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
     def query(self, data_set: str, start_at: dt.datetime | None = None,
               end_at: dt.datetime | None = None, inclusive: bool = False,

@@ -13,7 +13,8 @@ query_problems)``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from performanceplatform.utils.errors import ConfigError
@@ -93,3 +94,9 @@ def where_of(config: Any, fallback: str) -> str:
     if isinstance(config, Mapping) and config.get("path_to_json_file"):
         return str(config["path_to_json_file"])
     return fallback
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """`` (did you mean `x`?)`` for the nearest of ``known`` to ``word``, or ``""``."""
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""

@@ -24,13 +24,20 @@ def get_config(collector_slug: str, performanceplatform: dict[str, Any]) -> dict
     try:
         collector = CollectorAPI(url, token).get_collector(collector_slug)
     except SinkError as exc:
-        reason = {401: "the omniscient_api_token was refused",
-                  403: "the omniscient_api_token lacks permission",
-                  404: "no such collector"}.get(exc.status or 0, "")
-        detail = f"{reason}: " if reason else ""
+        detail = _stagecraft_reason(exc.status)
         raise SinkError(f"stagecraft collector '{collector_slug}': {detail}{exc}",
                         url=exc.url, status=exc.status)
     return stagecraft_to_query(collector, collector_slug)
+
+
+def _stagecraft_reason(status: int | None) -> str:
+    """What a failed Stagecraft read means, as a prefix for its error line."""
+    if status is not None and 300 <= status < 400:
+        return "Stagecraft redirected the request instead of answering (to a login page?): "
+    reason = {401: "the omniscient_api_token was refused",
+              403: "the omniscient_api_token lacks permission",
+              404: "no such collector"}.get(status or 0, "")
+    return f"{reason}: " if reason else ""
 
 
 def stagecraft_to_query(collector: Any, slug: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import zip_longest
 from typing import Any
 
+from performanceplatform.utils.checks import did_you_mean
 from performanceplatform.utils.datetimeutil import to_datetime
 from performanceplatform.utils.errors import ConfigError
 from performanceplatform.utils.py2compat import py2_merged_order, py2_order, py2_str
@@ -87,8 +88,45 @@ class DataParser:
         yield from self._documents(special_fields)
 
     def _documents(self, special_fields: Iterable[Mapping] | None) -> Iterator[Document]:
-        return iter_documents(self.data, self.data_type, self.mappings, special_fields,
-                              self.id_mapping, additionalFields=self.additional_fields)
+        documents = iter_documents(self.data, self.data_type, self.mappings, special_fields,
+                                   self.id_mapping, additionalFields=self.additional_fields)
+        if self.id_mapping and not self.plugins:  # with plugins, ComputeIdFrom makes the ids
+            return _checked_id_fields(documents, self.id_mapping)
+        return documents
+
+
+def _checked_id_fields(documents: Iterable[Document], id_mapping: str | Sequence[str]
+                       ) -> Iterator[Document]:
+    """The records, checked against ``idMapping`` as they pass (issue 7).
+
+    A record that has none of its fields would get an empty ``_id`` (which Backdrop refuses):
+    a ConfigError, raised before that record is written, so before anything is written when
+    the first record has none. A field that no record has is a WARNING at the end: the ids
+    were built without it, as the original built them (such configs keep working).
+    """
+    keys = [id_mapping] if isinstance(id_mapping, str) else list(id_mapping)
+    unseen = dict.fromkeys(keys)
+    fields: list[str] = []
+    for doc in documents:
+        fields = fields or sorted(key for key in doc if key not in ("_id", "humanId"))
+        present = [key for key in keys if key in doc]
+        if not present:
+            raise ConfigError(f"a record has no field {_names(keys, 'or')}"
+                              f"{did_you_mean(keys[0], fields)}, so its _id would be empty; "
+                              f"the records' fields: {', '.join(fields)}",
+                              key="options.idMapping")
+        for key in present:
+            unseen.pop(key, None)
+        yield doc
+    if unseen and fields:
+        missing = list(unseen)
+        log.warning("key 'options.idMapping': no record has the field%s %s%s; the _ids were "
+                    "built without %s", "s" if len(missing) > 1 else "", _names(missing, "and"),
+                    did_you_mean(missing[0], fields), "them" if len(missing) > 1 else "it")
+
+
+def _names(keys: Sequence[str], joiner: str) -> str:
+    return f" {joiner} ".join(f"'{key}'" for key in keys)
 
 
 def build_document_set(

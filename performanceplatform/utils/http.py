@@ -25,11 +25,12 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import requests
 
 from performanceplatform.collector import __version__
+from performanceplatform.utils.redact import SECRET_PARAMS
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,6 @@ ENV_SANDBOX_URL = "PP_COLLECTOR_SANDBOX_URL"
 USER_AGENT = f"pp-collector/{__version__} (Performance Platform Client compatible)"
 DEFAULT_TIMEOUT = (10.0, 120.0)
 
-SECRET_PARAMS = frozenset(
-    {"token_auth", "token", "access_token", "refresh_token", "password", "api_key", "apikey",
-     "key", "client_secret", "app_key", "assertion"}
-)
 
 
 def timeout_from_env() -> tuple[float, float]:
@@ -60,18 +57,22 @@ def backoff_scale() -> float:
 
 
 def redact_url(url: str) -> str:
-    """The URL with passwords and secret query parameters replaced by ``***``."""
+    """The URL with its password and the values of secret query parameters (any letter case)
+    replaced by ``***``; the rest of the URL is left exactly as it was."""
     parts = urlsplit(url)
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode(
-            [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe="*:,"
-        )
+    query = "&".join(_redact_pair(pair) for pair in parts.query.split("&")) \
+        if parts.query else ""
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _redact_pair(pair: str) -> str:
+    name, sep, _ = pair.partition("=")
+    if sep and unquote_plus(name).lower() in SECRET_PARAMS:
+        return f"{name}=***"
+    return pair
 
 
 def resolve_url(url: str) -> str:

@@ -27,6 +27,7 @@ RATE_LIMIT = "edge--ga-403-rate-limit-retried"
 BACKDROP_RETRY = "edge--backdrop-503-retry-small-body"
 GCLOUD = "gcloud--gcloud--sales"
 PINGDOM = "pingdom--govuk--monitoring"
+PIWIK = "piwik-core--verify--browsers"
 FRESH_TOKEN = "Bearer fresh-token-from-the-token-endpoint"
 
 
@@ -156,6 +157,55 @@ def test_token_posts_match_on_method_and_path_only(rate_limit, session):
                             timeout=10)
     assert response.status_code == 200
     assert session.get(url, timeout=10).status_code == 404
+
+
+def piwik_server(rows_in_a_period: int | None = None) -> replay.ReplayServer:
+    """The Piwik scenario's server; with ``rows_in_a_period``, its first week holds that many."""
+    scenario = load(PIWIK)
+    if rows_in_a_period is not None:
+        exchange = json.loads(json.dumps(scenario.exchanges[0]))
+        body = json.loads(exchange["response"]["body"])
+        first = next(iter(body))
+        body[first] = (body[first] * rows_in_a_period)[:rows_in_a_period]
+        exchange["response"]["body"] = json.dumps(body)
+        scenario = replay.Scenario(scenario.folder, scenario.args, scenario.meta, [exchange],
+                                   scenario.expected)
+    server = replay.ReplayServer(scenario)
+    server.start()
+    return server
+
+
+@pytest.mark.parametrize("rows, extra, status", [
+    (None, [], 200),  # the recorded request
+    (None, [("filter_limit", "-1")], 200),  # every row: the recorded answer was not cut
+    (99, [("filter_limit", "-1")], 200),
+    (100, [("filter_limit", "-1")], 404),  # the original may have lost rows: no match
+    (None, [("filter_limit", "50")], 404),  # another limit is another request
+    (None, [("filter_limit", "-1"), ("x", "1")], 404),
+])
+def test_piwik_may_ask_for_every_row_when_the_recording_was_not_cut(session, rows, extra,
+                                                                    status):
+    server = piwik_server(rows)
+    try:
+        exchange = server.scenario.exchanges[0]
+        params = [*map(tuple, exchange["request"]["query"]), *extra]
+        response = session.get(server.url + exchange["request"]["path"], params=params,
+                               timeout=10)
+    finally:
+        server.stop()
+    assert response.status_code == status
+    assert server.used == ([1] if status == 200 else [])
+
+
+def test_a_missing_parameter_is_not_made_up_for_by_filter_limit(session):
+    server = piwik_server()
+    try:
+        request = server.scenario.exchanges[0]["request"]
+        params = [*map(tuple, request["query"][:-1]), ("filter_limit", "-1")]
+        response = session.get(server.url + request["path"], params=params, timeout=10)
+    finally:
+        server.stop()
+    assert response.status_code == 404
 
 
 def test_the_stale_token_probe_only_answers_the_stale_token(rate_limit, session):

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+QUERY_KEYS = frozenset({"id", "metrics", "dimensions", "filters", "maxResults", "sort", "segment",
+                        "frequency"})
+
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
          options: dict[str, Any], start_at: Any, end_at: Any) -> None:

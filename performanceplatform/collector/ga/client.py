@@ -34,6 +34,9 @@ ANALYTICS_SCOPE = "https://www.googleapis.com/auth/analytics"
 DEFAULT_API_ROOT = "https://www.googleapis.com/"
 DATA_PATH = "analytics/v3/data/ga"
 REALTIME_PATH = "analytics/v3/data/realtime"
+# The envelope every answer of each API carries (its ``kind``, whose ``columnHeaders`` and
+# ``totalResults`` are always there, rows or not): anything else is not an answer of it.
+KINDS = {DATA_PATH: "analytics#gaData", REALTIME_PATH: "analytics#realtimeData"}
 
 
 class CoreReportingClient:
@@ -63,8 +66,10 @@ class CoreReportingClient:
             raise SourceError(f"{SOURCE}: could not reach {url}: {type(exc).__name__}", url=url)
         raise_for_google_error(response, SOURCE, url, help_url=V3_ERRORS_HELP)
         body = source_json_response(response, SOURCE, url)
-        if not isinstance(body, dict):
-            raise SourceError(f"{SOURCE}: GET {url} answered JSON that is not an object", url=url)
+        problem = envelope_problem(body, KINDS.get(path))
+        if problem:
+            raise SourceError(f"{SOURCE}: GET {url} answered HTTP {response.status_code} with "
+                              f"{problem}", url=url, status=response.status_code)
         return body
 
     def pages(self, request: CoreQuery) -> Iterator[dict[str, Any]]:
@@ -90,6 +95,20 @@ class CoreReportingClient:
 
     def realtime(self, params: Mapping[str, str]) -> dict[str, Any]:
         return self.get(REALTIME_PATH, params)
+
+
+def envelope_problem(body: Any, kind: str | None) -> str | None:
+    """What makes ``body`` not a Core Reporting (or Real Time) answer, or ``None``."""
+    if not isinstance(body, dict):
+        return "JSON that is not an object"
+    if kind is not None and body.get("kind") != kind:
+        return f"an answer whose kind is {body.get('kind')!r:.40}, not {kind!r}"
+    if not isinstance(body.get("columnHeaders"), list) or \
+            not isinstance(body.get("totalResults"), int):
+        return "an answer without the columnHeaders and totalResults of a report"
+    if not isinstance(body.get("rows", []), list):
+        return "rows that are not a list"
+    return None
 
 
 def next_page_params(next_link: str) -> dict[str, str]:

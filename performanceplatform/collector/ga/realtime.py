@@ -19,6 +19,7 @@ from performanceplatform.utils.errors import ConfigError, SourceError
 PARAMETERS = {"ids": "ids", "metrics": "metrics", "dimensions": "dimensions",
               "filters": "filters", "sort": "sort", "max_results": "max-results"}
 REQUIRED = ("ids", "metrics")
+QUERY_KEYS = frozenset(PARAMETERS)
 
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],

@@ -21,6 +21,7 @@ from .query import CoreQuery, as_list, list_problems, raise_problems
 DATE_DIMENSIONS = ("day", "month", "year")
 REQUIRED_DIMENSIONS = ("pageTitle", "pagePath")
 FLOOR = 500
+QUERY_KEYS = frozenset({"id", "metric", "dimensions", "filters", "segment"})
 
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from performanceplatform.collector.ga4.query import REPORT_KEYS as QUERY_KEYS  # noqa: F401
+
 log = logging.getLogger(__name__)
 
 
@@ -25,4 +27,7 @@ def main(credentials, data_set_config, query, options, start_at, end_at) -> None
     session = GoogleSession(google_credentials)
     api = DataApi(session, api_root(credentials, DEFAULT_API_ROOT), report.property_id)
     data_type: Any = data_set_config["data-type"]
-    Pusher(data_set_config, options).push(records(api, report, periods, options, data_type))
+    try:
+        Pusher(data_set_config, options).push(records(api, report, periods, options, data_type))
+    finally:
+        api.quota.log_summary(report.property_id)

@@ -2,9 +2,12 @@
 ``runRealtimeReport``.
 
 Requests go through an authorized session (``utils.google.credentials``) and ``send()`` with
-Google's retry policy: 429 ``RESOURCE_EXHAUSTED``, 5xx and connection errors are retried with
-backoff (honouring ``Retry-After``); 403 rate-limit reasons too. Anything else is one
-``SourceError`` line with Google's status and message.
+Google's retry policy and the property's quota rules (``quota.py``): 5xx within a per-run
+budget, connection errors and 403 rate-limit reasons are retried with backoff; 429
+``RESOURCE_EXHAUSTED`` stops the run at once, naming the quota. Anything else is one
+``SourceError`` line with Google's status and message. An answer must carry the envelope of
+its method (``kind`` and ``metricHeaders``; rows may be absent: no data); anything else is a
+``SourceError`` naming the URL. Data-quality notes are logged once per run (``notes.py``).
 """
 
 from __future__ import annotations
@@ -16,8 +19,15 @@ from typing import Any
 
 import requests
 
+from performanceplatform.collector.ga4.notes import DataQualityNotes
+from performanceplatform.collector.ga4.quota import (
+    SERVER_ERRORS_PER_PROJECT_PER_HOUR,
+    Ga4RetryPolicy,
+    QuotaTracker,
+    exhausted_advice,
+)
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import GoogleRetryPolicy, raise_for_google_error
+from performanceplatform.utils.google.retry import raise_for_google_error, v3_advice
 from performanceplatform.utils.http import redact_url, send
 
 log = logging.getLogger(__name__)
@@ -62,10 +72,13 @@ class DataApi:
     """One GA4 property of the Data API."""
 
     def __init__(self, session: requests.Session, root: str, property_id: str,
-                 policy: GoogleRetryPolicy | None = None):
+                 policy: Ga4RetryPolicy | None = None):
         self.session = session
+        self.property_id = property_id
         self.base = f"{root}{API_VERSION}/properties/{property_id}"
-        self.policy = policy or GoogleRetryPolicy()
+        self.policy = policy or Ga4RetryPolicy()
+        self.quota = QuotaTracker()
+        self.notes = DataQualityNotes()
 
     def call(self, method: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST ``body`` to ``<property>:<method>``; the JSON answer."""
@@ -76,16 +89,30 @@ class DataApi:
             raise SourceError(f"ga4: could not reach {redact_url(url)}: {type(exc).__name__}",
                               url=redact_url(url))
         if not response.ok:
-            raise_for_google_error(response, "ga4", url, method="POST")
+            raise_for_google_error(response, "ga4", url, method="POST", advice=self._advice)
         try:
             answer = response.json()
         except ValueError:
             answer = None
-        if not isinstance(answer, dict):
+        problem = envelope_problem(answer, method)
+        if problem:
             raise SourceError(f"ga4: POST {redact_url(url)} answered HTTP {response.status_code} "
-                              "with a body that is not a JSON object", url=redact_url(url),
+                              f"with {problem}", url=redact_url(url),
                               status=response.status_code)
+        self.quota.note(answer)
         return answer
+
+    def _advice(self, status: int, reason: str | None, message: str) -> str:
+        if status == 429 and reason == "RESOURCE_EXHAUSTED":
+            return exhausted_advice(self.quota, message)
+        if status == 403:
+            return (f" - check that the account has at least the Viewer role on GA4 property "
+                    f"{self.property_id}, and that the Google Analytics Data API is enabled "
+                    "in its Cloud project")
+        if status >= 500:
+            return (f" - not retried further: Google counts server errors against the property "
+                    f"({SERVER_ERRORS_PER_PROJECT_PER_HOUR} per project an hour)")
+        return v3_advice(status, reason, message)
 
     def report_rows(self, body: Mapping[str, Any], page_size: int, max_rows: int | None = None,
                     describe: str = "") -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -94,7 +121,7 @@ class DataApi:
         while True:
             page = dict(body, limit=paginator.next_limit(), offset=paginator.offset)
             answer = self.call("runReport", page)
-            report_notes(answer, describe)
+            self.notes.check(answer, describe or "the report")
             rows = answer.get("rows") or []
             yield from ((answer, row) for row in rows)
             if not paginator.advance(len(rows), int(answer.get("rowCount") or 0)):
@@ -102,26 +129,25 @@ class DataApi:
 
     def realtime(self, body: Mapping[str, Any]) -> dict[str, Any]:
         answer = self.call("runRealtimeReport", body)
-        report_notes(answer, "realtime")
+        self.notes.check(answer, "the realtime report")
         return answer
 
 
-def report_notes(answer: Mapping[str, Any], describe: str) -> None:
-    """Log the property quota (when asked for) and the metadata's data-quality flags."""
-    quota = answer.get("propertyQuota")
-    if isinstance(quota, dict):
-        shown = ", ".join(
-            f"{name} {value.get('consumed', 0)} used, {value.get('remaining', '?')} left"
-            for name, value in quota.items() if isinstance(value, dict))
-        log.info("ga4 property quota after %s: %s", describe or "the request", shown)
-    meta = answer.get("metadata")
-    if not isinstance(meta, dict):
-        return
-    if meta.get("subjectToThresholding"):
-        log.warning("ga4 %s: the answer is subject to thresholding (rows with few users are "
-                    "withheld)", describe)
-    if meta.get("dataLossFromOtherRow"):
-        log.warning("ga4 %s: some rows were folded into an '(other)' row", describe)
-    for sample in meta.get("samplingMetadatas") or []:
-        log.warning("ga4 %s: the answer is sampled (%s of %s events read)", describe,
-                    sample.get("samplesReadCount"), sample.get("samplingSpaceSize"))
+def envelope_problem(answer: Any, method: str) -> str | None:
+    """What makes ``answer`` not an answer of ``method``, or ``None``.
+
+    ``RunReportResponse``/``RunRealtimeReportResponse``: ``kind`` is always
+    ``analyticsData#<method>`` and ``metricHeaders`` describe the metrics asked for; ``rows`` and
+    ``rowCount`` are left out when there is no data (proto3 JSON omits empty fields).
+    """
+    if not isinstance(answer, dict):
+        return "a body that is not a JSON object"
+    kind = f"analyticsData#{method}"
+    if answer.get("kind") != kind:
+        return f"an answer whose kind is {answer.get('kind')!r:.40}, not {kind!r}"
+    if not isinstance(answer.get("metricHeaders"), list):
+        return "an answer without metricHeaders"
+    if not isinstance(answer.get("rows", []), list) or \
+            not isinstance(answer.get("rowCount", 0), int):
+        return "rows or a rowCount of the wrong type"
+    return None

@@ -16,6 +16,8 @@ DEFAULT_FREQUENCY = "weekly"
 DEFAULT_PAGE_SIZE = 10000
 MAX_PAGE_SIZE = 250000
 PROPERTY = re.compile(r"^(?:properties/)?(\d+)$")
+# "Requests are allowed up to 9 dimensions" / "up to 10 metrics" (Dimension, Metric reference)
+MOST = {"dimensions": 9, "metrics": 10}
 # v3 keys that mean something else (or nothing) in GA4, and what to use instead.
 V3_KEYS = {
     "id": "use 'property' (the GA4 property id)",
@@ -45,7 +47,7 @@ class ReportQuery:
     max_results: int | None = None
     frequency: str = DEFAULT_FREQUENCY
     keep_empty_rows: bool = False
-    return_quota: bool = False
+    return_quota: bool = True
 
     @property
     def time_span(self) -> str:
@@ -88,6 +90,9 @@ def names(problems: Problems, query: Mapping[str, Any], key: str, required: bool
                                      "prefix (see MIGRATION.rst)")
     if required and not found:
         problems.add(f"query.{key}", "at least one is needed")
+    if key in MOST and len(found) > MOST[key]:
+        problems.add(f"query.{key}", f"the Data API takes at most {MOST[key]} {key} in a "
+                                     f"request, not {len(found)}")
     return found
 
 
@@ -131,11 +136,11 @@ def order_bys(problems: Problems, query: Mapping[str, Any], metrics: list[str]
     return found
 
 
-def flag(problems: Problems, query: Mapping[str, Any], key: str) -> bool:
-    value = query.get(key, False)
+def flag(problems: Problems, query: Mapping[str, Any], key: str, default: bool = False) -> bool:
+    value = query.get(key, default)
     if not isinstance(value, bool):
         problems.add(f"query.{key}", f"expected true or false, got {value!r:.40}")
-        return False
+        return default
     return value
 
 
@@ -184,5 +189,5 @@ def parse_report_query(query: Any, options: Any, problems: Problems) -> ReportQu
         max_results=whole_number(problems, query, "maxResults", 0) or None,
         frequency=frequency,
         keep_empty_rows=flag(problems, query, "keepEmptyRows"),
-        return_quota=flag(problems, query, "returnPropertyQuota"),
+        return_quota=flag(problems, query, "returnPropertyQuota", default=True),
     )

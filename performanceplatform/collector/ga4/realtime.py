@@ -3,6 +3,11 @@ README.rst)::
 
     {"_timestamp": "2018-11-09T14:05:35+00:00", "_id": <the same>, "unique_visitors": 2446,
      "for_url": "<the query's for_url, or ''>"}
+
+``unique_visitors`` is the report's total of the first metric (``metricAggregations: TOTAL``),
+never a sum over rows: a user active on two screens is in two rows, and rows past ``limit``
+are not sent. With two ``minuteRanges`` the total of the first range is used (each range has
+its own total row, valued by the ``dateRange`` dimension).
 """
 
 from __future__ import annotations
@@ -11,13 +16,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from performanceplatform.utils.errors import SourceError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_METRIC = "activeUsers"
+DATE_RANGE = "dateRange"
 REALTIME_KEYS = frozenset({
     "property", "metrics", "dimensions", "dimensionFilter", "metricFilter", "minuteRanges",
     "limit", "for_url", "returnPropertyQuota",
 })
+QUERY_KEYS = REALTIME_KEYS
 
 
 def realtime_body(query: Mapping[str, Any], problems) -> dict[str, Any]:  # noqa: ANN001
@@ -43,20 +52,43 @@ def realtime_body(query: Mapping[str, Any], problems) -> dict[str, Any]:  # noqa
     limit = keys.whole_number(problems, query, "limit", 1, keys.MAX_PAGE_SIZE)
     if limit:
         body["limit"] = limit
-    if keys.flag(problems, query, "returnPropertyQuota"):
+    body["metricAggregations"] = ["TOTAL"]
+    if keys.flag(problems, query, "returnPropertyQuota", default=True):
         body["returnPropertyQuota"] = True
     if not isinstance(query.get("for_url", ""), str):
         problems.add("query.for_url", "expected a string (the label written as for_url)")
     return body
 
 
-def visitors(answer: Mapping[str, Any]) -> int:
-    """The first metric summed over the rows (0 without rows)."""
-    total = 0.0
-    for row in answer.get("rows") or []:
-        values = row.get("metricValues") or [{}]
-        total += float(values[0].get("value") or 0)
-    return int(total)
+def visitors(answer: Mapping[str, Any], ranges: list[dict[str, Any]] | None = None) -> int:
+    """The total of the first metric (for the first minute range); 0 when nobody is active."""
+    totals = answer.get("totals")
+    if not totals:
+        if answer.get("rows"):
+            raise SourceError("ga4 realtime: the answer has rows but no totals, although "
+                              "metricAggregations TOTAL was asked for")
+        return 0
+    row = _first_range_total(answer, totals, ranges or [])
+    values = row.get("metricValues") if isinstance(row, dict) else None
+    try:
+        return int(float(values[0]["value"]))
+    except (TypeError, ValueError, KeyError, IndexError):
+        raise SourceError(f"ga4 realtime: the total is not a number: {row!r:.80}")
+
+
+def _first_range_total(answer: Mapping[str, Any], totals: list[Any],
+                       ranges: list[dict[str, Any]]) -> Any:
+    """The total row of the first minute range (named, or ``date_range_0``)."""
+    names = [h.get("name") for h in answer.get("dimensionHeaders") or [] if isinstance(h, dict)]
+    if len(ranges) < 2 or DATE_RANGE not in names:
+        return totals[0]
+    wanted = ranges[0].get("name") or "date_range_0"
+    index = names.index(DATE_RANGE)
+    for row in totals:
+        values = (row.get("dimensionValues") or []) if isinstance(row, dict) else []
+        if len(values) > index and values[index].get("value") == wanted:
+            return row
+    raise SourceError(f"ga4 realtime: no total for the minute range {wanted!r}")
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
@@ -87,7 +119,10 @@ def main(credentials, data_set_config, query, options, start_at, end_at) -> None
     data_set = DataSet.from_config(data_set_config)
     api = DataApi(GoogleSession(google_credentials), api_root(credentials, DEFAULT_API_ROOT),
                   prop)
-    count = visitors(api.realtime(body))
+    try:
+        count = visitors(api.realtime(body), body.get("minuteRanges"))
+    finally:
+        api.quota.log_summary(prop)
     timestamp = clock.now().replace(microsecond=0).isoformat()
     record = {"_timestamp": timestamp, "_id": timestamp, "unique_visitors": count,
               "for_url": query.get("for_url", "")}

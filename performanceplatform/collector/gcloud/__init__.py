@@ -8,6 +8,7 @@ emptied, so a failed download or a bad CSV leaves it as it was.
 from __future__ import annotations
 
 DEFAULT_CHUNK_SIZE = 2000
+QUERY_KEYS = frozenset({"csv_file", "csv_url", "index_url"})
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at, filename=None):

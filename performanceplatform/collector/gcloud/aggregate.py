@@ -4,6 +4,11 @@ For every month found in the CSV and every lot, sector and supplier type — inc
 combinations without sales — one record holds the month's spend and invoice count and the
 cumulative spend and count up to and including that month.
 
+The lots are those of the G-Cloud generations the CSV holds: the original's four (G-Cloud 1
+to 8) when it has any of them, the three of G-Cloud 9 onwards when it has any of those (30
+records a month; 70 for a file with both). A file of old lots only, as every file the
+original read, gives exactly the original's records.
+
 The sums are those the original's SQLite queries gave: values added one by one in file
 order (no compensated summation), then rounded to cents by SQLite's ``round(x, 2)`` of the
 time (see ``sqlite_round``); no sales gives ``0.0``.
@@ -21,12 +26,19 @@ from typing import Any
 
 from performanceplatform.collector.gcloud.records import Sale
 
-LOT_NAMES = {
+ORIGINAL_LOT_NAMES = {  # G-Cloud 1 to 8, in the original's order
     "paas": "Cloud Platform as a Service (PaaS)",
     "iaas": "Cloud Infrastructure as a Service (IaaS)",
     "saas": "Cloud Software as a Service (SaaS)",
     "css": "Cloud Support Services (CSS)",
 }
+CURRENT_LOT_NAMES = {  # G-Cloud 9 onwards, the Digital Marketplace's names and order
+    "hosting": "Cloud hosting",
+    "software": "Cloud software",
+    "support": "Cloud support",
+}
+LOT_NAMES = {**ORIGINAL_LOT_NAMES, **CURRENT_LOT_NAMES}
+LOT_GENERATIONS = (tuple(ORIGINAL_LOT_NAMES), tuple(CURRENT_LOT_NAMES))
 SECTOR_NAMES = {
     "wider-public-sector": "Other wider public sector",
     "unknown-sector": "Unknown",
@@ -40,10 +52,12 @@ Month = tuple[int, int]  # (year, month)
 Group = tuple[str, str, str]  # (lot, sector, supplier type)
 
 
-def spending_group_keys(months: Iterable[Month]) -> Iterator[tuple[Month, Group]]:
-    """Every (month, group) pair, in publishing order."""
+def spending_group_keys(months: Iterable[Month], lots: Iterable[str] = tuple(ORIGINAL_LOT_NAMES)
+                        ) -> Iterator[tuple[Month, Group]]:
+    """Every (month, group) pair for these lots, in publishing order."""
+    lots = tuple(lots)
     for month in months:
-        for lot in LOT_NAMES:
+        for lot in lots:
             for sector in SECTOR_NAMES:
                 for supplier_type in SUPPLIER_TYPE_NAMES:
                     yield month, (lot, sector, supplier_type)
@@ -212,6 +226,13 @@ def make_aggregated_sales_row(month: Month, group: Group, monthly_spend: float, 
     }
 
 
+def published_lots(seen: Iterable[str]) -> list[str]:
+    """Every lot of each G-Cloud generation that has a lot in ``seen``, generations in order."""
+    seen = set(seen)
+    return [lot for generation in LOT_GENERATIONS if seen & set(generation)
+            for lot in generation]
+
+
 def aggregate(sales: Iterable[Sale]) -> list[dict[str, Any]]:
     """The published records for all ``sales`` (which are read once)."""
     by_group: dict[Group, list[tuple[Month, float]]] = defaultdict(list)
@@ -222,7 +243,8 @@ def aggregate(sales: Iterable[Sale]) -> list[dict[str, Any]]:
         by_group[(sale.lot, sale.customer_sector, sale.supplier_type)].append(
             (month, sale.total_ex_vat))
     records = []
-    for month, group in spending_group_keys(sorted(months)):
+    lots = published_lots(lot for lot, _, _ in by_group)
+    for month, group in spending_group_keys(sorted(months), lots):
         sold = by_group.get(group, [])
         this_month = [value for when, value in sold if when == month]
         so_far = [value for when, value in sold if when <= month]

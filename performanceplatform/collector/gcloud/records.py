@@ -3,8 +3,11 @@
 The CSV is cp1252 text with the columns ``LotDescription``, ``Return Month`` (``dd/mm/yyyy``),
 ``EvidencedSpend`` (``£`` and thousands separators allowed), ``Sector``, ``SME or Large``,
 ``SupplierName`` and ``CustomerName``. Codes are the original's: lots ``iaas``/``paas``/
-``saas``/``css``; sectors ``central-gov``, ``local-gov``, ``not-for-profit``,
-``wider-public-sector`` and ``unknown-sector``; supplier types ``sme``/``large``.
+``saas``/``css`` (G-Cloud 1 to 8); sectors ``central-gov``, ``local-gov``,
+``not-for-profit``, ``wider-public-sector`` and ``unknown-sector``; supplier types
+``sme``/``large``. The lots of G-Cloud 9 onwards (``Cloud hosting``, ``Cloud software``,
+``Cloud support``, the Digital Marketplace's lot names in any letter case) are ``hosting``,
+``software`` and ``support``.
 """
 
 from __future__ import annotations
@@ -25,12 +28,21 @@ ENCODING = "cp1252"
 COLUMNS = ("LotDescription", "Return Month", "EvidencedSpend", "Sector", "SME or Large",
            "SupplierName", "CustomerName")
 
-LOTS = {
+LOTS = {  # G-Cloud 1 to 8: the original's table, matched exactly
     "Infrastructure as a Service (IaaS)": "iaas",
     "Platform as a Service (PaaS)": "paas",
     "Software as a Service (SaaS)": "saas",
     "Specialist Cloud Services": "css",
 }
+# G-Cloud 9 onwards. The Digital Marketplace names its three lots "Cloud hosting", "Cloud
+# software" and "Cloud support" (digitalmarketplace-api, migrations/versions/790_add_g9_lots.py;
+# its frameworks repository writes "Cloud Hosting" ...), so these match in any letter case.
+CURRENT_LOTS = {
+    "Cloud hosting": "hosting",
+    "Cloud software": "software",
+    "Cloud support": "support",
+}
+_CURRENT_LOTS_FOLDED = {name.casefold(): code for name, code in CURRENT_LOTS.items()}
 SECTORS = {
     "Central Government": "central-gov",
     "Local Government": "local-gov",
@@ -84,6 +96,15 @@ def _code(table: Mapping[str, str], column: str, value: str) -> str:
         raise ValueError(f"unknown {column} {value!r}")
 
 
+def lot_code(value: str) -> str:
+    """The code of a ``LotDescription``; ValueError naming it and the known lots."""
+    code = LOTS.get(value) or _CURRENT_LOTS_FOLDED.get(" ".join(value.split()).casefold())
+    if code is None:
+        known = ", ".join(repr(name) for name in [*LOTS, *CURRENT_LOTS])
+        raise ValueError(f"unknown LotDescription {value!r} (known lots: {known})")
+    return code
+
+
 def sector_code(value: str) -> str:
     code = SECTORS.get(value)
     if code is None:
@@ -109,7 +130,7 @@ def parse_row(row: Mapping[str, str | None]) -> Sale:
         year=year,
         date=first_day,
         total_ex_vat=parse_price(row["EvidencedSpend"]),
-        lot=_code(LOTS, "LotDescription", row["LotDescription"]),
+        lot=lot_code(row["LotDescription"]),
         customer_sector=sector_code(row["Sector"]),
         supplier_type=_code(SUPPLIER_TYPES, "SME or Large", row["SME or Large"]),
     )

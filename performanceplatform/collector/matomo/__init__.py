@@ -6,6 +6,8 @@ right now; the code, query keys and credentials are Piwik's (see ../piwik/README
 
 from __future__ import annotations
 
+from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
+
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
     """Same as ``performanceplatform.collector.piwik.core.main``."""

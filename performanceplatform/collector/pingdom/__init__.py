@@ -6,13 +6,14 @@ import logging
 from typing import Any
 
 from performanceplatform.collector.pingdom.client import PingdomClient, check_credentials
-from performanceplatform.collector.pingdom.records import to_records
-from performanceplatform.collector.pingdom.window import parse_time_range, unix_seconds
+from performanceplatform.collector.pingdom.records import Gaps, to_records
+from performanceplatform.collector.pingdom.window import run_window
 from performanceplatform.utils.checks import Problems, raise_all, where_of
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 100
+QUERY_KEYS = frozenset({"name"})
 
 
 def validate(credentials: Any, query: Any, options: Any) -> None:
@@ -31,13 +32,17 @@ def main(credentials, data_set_config, query, options, start_at, end_at) -> None
 
     options = options or {}
     validate(credentials, query, options)
-    start, end = parse_time_range(start_at, end_at)
     client = PingdomClient.from_credentials(credentials)
+    check = client.find_check(query["name"])
+    start, end = run_window(start_at, end_at, check.get("created"))
     log.info("pingdom API %s: check %r from %s to %s", client.api.version, query["name"],
              start, end)
-    check_id = client.check_id(query["name"])
-    hours = client.hours(check_id, unix_seconds(start), unix_seconds(end))
-    records = list(to_records(hours, query["name"]))
+    hours = client.window_hours(check["id"], start, end)
+    gaps = Gaps()
+    records = list(to_records(hours, query["name"], gaps))
+    note = gaps.summary()
+    if note:
+        log.warning("%s", note)
     log.info("pingdom: %d hourly records", len(records))
     chunk_size = options.get("chunk-size", DEFAULT_CHUNK_SIZE)
     DataSet.from_config(data_set_config).post(records, chunk_size=chunk_size)

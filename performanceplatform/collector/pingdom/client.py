@@ -7,22 +7,36 @@ Two ways in, chosen by the credentials:
   Basic auth and the ``App-Key`` / ``Account-Email`` headers, as the original sent them.
   Pingdom retired 2.x at the end of 2020; the path stays for old configs and replays.
 
-Every call goes through :func:`performanceplatform.utils.http.send`: connection errors,
-429 (honouring ``Retry-After``) and 5xx are retried with backoff. Pingdom's
-``Req-Limit-Short`` / ``Req-Limit-Long`` headers are logged at DEBUG, and a warning is logged
-when few requests remain.
+Every call goes through :func:`performanceplatform.utils.http.send` with a
+:class:`~performanceplatform.collector.pingdom.limits.PingdomRetryPolicy`: connection errors
+and 5xx are retried with backoff, and a call refused by a request limit (429, or 2.0's
+rate-limit 403) waits for a close reset or fails with a line saying when to run again (see
+``limits.py``). The ``Req-Limit-Short`` / ``Req-Limit-Long`` headers are logged at DEBUG, and a
+warning is logged when few requests remain.
+
+A window longer than 31 days is asked for in pieces of at most 31 days, in order
+(``window.pieces``); Pingdom answers the hours that start in ``[from, to)``, so the pieces
+neither overlap nor miss an hour.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
+from performanceplatform.collector.pingdom.limits import (
+    PingdomRetryPolicy,
+    error_message,
+    is_rate_limited,
+    read_limits,
+    retry_hint,
+)
+from performanceplatform.collector.pingdom.window import pieces, unix_seconds
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
@@ -31,9 +45,7 @@ log = logging.getLogger(__name__)
 
 API_ROOT = "https://api.pingdom.com/api/"
 LEGACY_KEYS = ("user", "password", "app_key")
-LIMIT_HEADERS = ("Req-Limit-Short", "Req-Limit-Long")
 LOW_REMAINING = 20
-_REMAINING = re.compile(r"Remaining:\s*(\d+)")
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ class PingdomClient:
     def __init__(self, api: Api, session: requests.Session, policy: RetryPolicy | None = None):
         self.api = api
         self.session = session
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or PingdomRetryPolicy()
 
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any]) -> PingdomClient:
@@ -97,14 +109,19 @@ class PingdomClient:
 
     def check_id(self, name: str) -> Any:
         """The id of the first check whose name is exactly ``name``."""
+        return self.find_check(name)["id"]
+
+    def find_check(self, name: str) -> dict[str, Any]:
+        """The first check whose name is exactly ``name``, as ``GET checks`` lists it (``id``,
+        ``name``, ``created``, ...)."""
         answer = self._get("checks")
         checks = answer.get("checks") if isinstance(answer, dict) else None
         if not isinstance(checks, list):
             raise SourceError(f"pingdom: GET {self.api.root}checks answered without a "
                               "'checks' list", url=f"{self.api.root}checks")
         for check in checks:
-            if isinstance(check, dict) and check.get("name") == name:
-                return check["id"]
+            if isinstance(check, dict) and check.get("name") == name and "id" in check:
+                return check
         known = sorted(str(c.get("name")) for c in checks if isinstance(c, dict))
         shown = ", ".join(repr(n) for n in known[:10]) + (" ..." if len(known) > 10 else "")
         raise SourceError(f"pingdom: no check named {name!r} (query key 'name'; the account "
@@ -128,6 +145,19 @@ class PingdomClient:
                               "'summary.hours'", url=f"{self.api.root}{path}")
         return hours
 
+    def window_hours(self, check_id: Any, start: dt.datetime,
+                     end: dt.datetime) -> list[dict[str, Any]]:
+        """Every hour from ``start`` to ``end`` (naive UTC), asked for in pieces of at most 31
+        days, in order."""
+        parts = pieces(start, end)
+        if len(parts) > 1:
+            log.info("pingdom: %s to %s in %d requests of at most 31 days", start, end,
+                     len(parts))
+        hours: list[dict[str, Any]] = []
+        for first, last in parts:
+            hours.extend(self.hours(check_id, unix_seconds(first), unix_seconds(last)))
+        return hours
+
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         url = self.api.root + path
         try:
@@ -147,32 +177,24 @@ class PingdomClient:
 
 def _error(response: requests.Response, url: str) -> SourceError:
     """A one-line error from a failed Pingdom answer (its ``error.errormessage`` if any)."""
-    detail = " ".join(response.text[:200].split())
-    try:
-        body = response.json()
-        detail = body["error"].get("errormessage") or body["error"].get("statusdesc") or detail
-    except (ValueError, KeyError, TypeError, AttributeError):
-        pass
+    detail = error_message(response)
     status = response.status_code
     hint = ""
-    if status in (401, 403):
+    if is_rate_limited(response):
+        hint = f" ({retry_hint(response)})"
+    elif status in (401, 403):
         hint = " (the credentials were refused: check token, or user/password/app_key)"
-    elif status == 429:
-        hint = " (request limit exceeded, still after retries)"
     return SourceError(f"pingdom: GET {url} answered HTTP {status}{hint}: {detail}",
                        url=url, status=status)
 
 
 def log_limits(response: requests.Response) -> None:
     """Log Pingdom's remaining request allowance; warn when it runs low."""
-    for header in LIMIT_HEADERS:
-        value = response.headers.get(header)
-        if not value:
-            continue
-        log.debug("pingdom %s: %s", header, value)
-        match = _REMAINING.search(value)
-        if match and int(match.group(1)) < LOW_REMAINING:
-            log.warning("pingdom request limit running low (%s: %s)", header, value)
+    for limit in read_limits(response):
+        value = response.headers[limit.header]
+        log.debug("pingdom %s: %s", limit.header, value)
+        if limit.remaining < LOW_REMAINING:
+            log.warning("pingdom request limit running low (%s: %s)", limit.header, value)
 
 
 __all__ = ["API_2_0", "API_3_1", "PingdomClient", "check_credentials"]

@@ -7,9 +7,15 @@ kept for servers or tokens that need it, chosen by
 - the credentials key ``token_in_url`` (``true``/``false``), or else
 - the environment variable ``PP_COLLECTOR_PIWIK_TOKEN_IN_URL`` (``1``/``true`` = in the URL).
 
-Every other parameter stays in the URL in both modes. An answer ``{"result": "error",
-"message": ...}`` (Matomo sends errors with HTTP 200) is a ``SourceError``, as is an HTTP
-error after retries; the token never appears in the message.
+Every other parameter stays in the URL in both modes.
+
+Matomo answers an error as ``{"result": "error", "message": ...}``: with HTTP 401 for a
+missing or refused token since Matomo 5.0, with HTTP 400 for an unknown method since 5.2,
+and with HTTP 200 otherwise (and for everything before those versions). Each is a
+``SourceError`` naming the URL (``token_auth=***`` when it travels there) and Matomo's
+message; a refused token, whatever its status, says to check ``token_auth`` in the
+credentials file. Any other failed answer, after retries, is a ``SourceError`` too. The
+token never appears in a message.
 """
 
 from __future__ import annotations
@@ -20,14 +26,18 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from performanceplatform.utils.checks import Problems
+import requests
+
+from performanceplatform.utils.checks import Problems, where_of
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, source_json
+from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
 
 log = logging.getLogger(__name__)
 
 ENV_TOKEN_IN_URL = "PP_COLLECTOR_PIWIK_TOKEN_IN_URL"
 TRUE_TEXTS = ("1", "true", "yes", "on")
+# Words of Matomo's messages for a refused token (answered with 200 before Matomo 5.0).
+REFUSED_TOKEN_WORDS = ("token", "'view' access", "you must be logged in")
 
 
 def check_credentials(credentials: Any, problems: Problems) -> None:
@@ -61,6 +71,7 @@ class PiwikClient:
 
     def __init__(self, credentials: Mapping[str, Any], policy: RetryPolicy | None = None):
         self.url = api_url(credentials["url"])
+        self.where = where_of(credentials, "the credentials")
         self.token = credentials["token_auth"]
         self.token_in_url = token_in_url(credentials)
         self.policy = policy or RetryPolicy()
@@ -77,13 +88,55 @@ class PiwikClient:
             method, kwargs = "POST", {"params": params, "data": {"token_auth": token}}
         shown = redact_url(self._full_url(params))
         log.info("piwik: %s %s", method, shown)
-        answer = source_json(self.session, method, self.url, policy=self.policy,
-                             source="piwik", **kwargs)
-        if isinstance(answer, dict) and answer.get("result") == "error":
-            message = " ".join(str(answer.get("message", "")).split())[:300]
-            raise SourceError(f"piwik: {method} {shown} answered an error: {message}",
+        try:
+            response = send(self.session, method, self.url, policy=self.policy, **kwargs)
+        except requests.RequestException as exc:
+            raise SourceError(f"piwik: could not reach {shown}: {type(exc).__name__}",
                               url=shown)
-        return answer
+        return self._result(response, f"{method} {shown}", shown, params.get("idSite"))
+
+    def _result(self, response: requests.Response, request: str, shown: str,
+                site: Any) -> Any:
+        """The decoded answer, or the ``SourceError`` it stands for."""
+        status = response.status_code
+        try:
+            answer = response.json()
+        except ValueError:
+            if response.ok:
+                raise SourceError(f"piwik: {request} answered HTTP {status} with a body that "
+                                  "is not JSON", url=shown, status=status)
+            answer = None
+        message = _error_message(answer)
+        if message is None and response.ok:
+            return answer
+        if message is None:
+            message = " ".join(response.text[:200].split())
+        raise SourceError(self._describe(request, status, message, site), url=shown,
+                          status=status)
+
+    def _describe(self, request: str, status: int, message: str, site: Any) -> str:
+        """The one line saying what Matomo refused, and what to check."""
+        answered = "an error" if status == 200 else f"HTTP {status}"
+        line = f"piwik: {request} answered {answered}: {message}"
+        lowered = message.lower()
+        if status == 401 or (status == 200 and any(w in lowered for w in REFUSED_TOKEN_WORDS)):
+            hint = (f"the token was refused: check 'token_auth' in {self.where}, a token of "
+                    f"a user with view access to idSite {site}")
+            if self.token_in_url:
+                hint += ("; a token made for POST requests only is refused in the URL: "
+                         "set 'token_in_url' to false")
+            return f"{line} ({hint})"
+        if status == 400:
+            return line + (" (Matomo refused the request: check query.api_method and the "
+                           "parameters of query.api_method_arguments)")
+        return line
 
     def _full_url(self, params: Mapping[str, Any]) -> str:
         return f"{self.url}&{urlencode(params)}"
+
+
+def _error_message(answer: Any) -> str | None:
+    """Matomo's error message, one line, if ``answer`` is its error envelope."""
+    if isinstance(answer, dict) and answer.get("result") == "error":
+        return " ".join(str(answer.get("message", "")).split())[:300]
+    return None

@@ -1,10 +1,19 @@
-"""Piwik/Matomo periodic reports (``performanceplatform.collector.piwik.core``)."""
+"""Piwik/Matomo periodic reports (``performanceplatform.collector.piwik.core``).
+
+Matomo answers at most ``filter_limit`` rows per period, 100 when a request has none
+(its ``API_datatable_default_limit``), so every request asks for all rows with
+``filter_limit=-1`` unless the query sets its own ``filter_limit`` (a query key, or in
+``api_method_arguments``, passed on as it is and winning, as every argument there does).
+With a limit of its own, a period that comes back with exactly that many rows is logged
+as a warning: its report may be cut.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
 from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
 from performanceplatform.utils.checks import Problems, raise_all, where_of
 from performanceplatform.utils.options import check_record_options
@@ -13,6 +22,7 @@ log = logging.getLogger(__name__)
 
 PERIODS = {"daily": "day", "weekly": "week", "monthly": "month"}
 DEFAULT_FREQUENCY = "weekly"
+ALL_ROWS = "-1"  # Matomo's filter_limit for "every row"
 
 
 def validate(credentials: Any, query: Any, options: Any) -> None:
@@ -28,6 +38,9 @@ def validate(credentials: Any, query: Any, options: Any) -> None:
     arguments = query.get("api_method_arguments")
     if "api_method_arguments" in query and not isinstance(arguments, dict):
         problems.add("query.api_method_arguments", "expected an object")
+    if "filter_limit" in query and _row_limit(query["filter_limit"]) is None:
+        problems.add("query.filter_limit", "expected a whole number of rows, or -1 for all "
+                     f"of them, got {query['filter_limit']!r:.20}")
     check_record_options(problems, options)
     raise_all(secrets, problems)
 
@@ -42,17 +55,41 @@ def date_param(start_at, end_at) -> str:
     return "previous1"
 
 
+def _row_limit(value: Any) -> int | None:
+    """``filter_limit`` as a number: -1 (all rows) or at least 1; ``None`` if it is neither."""
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    if isinstance(value, bool) or not text.lstrip("-").isdigit():
+        return None
+    number = int(text)
+    return number if number == -1 or number >= 1 else None
+
+
 def request_params(query: dict[str, Any], start_at, end_at) -> dict[str, Any]:
-    """The Reporting API parameters of the original (``token_auth`` is added by the client)."""
+    """The Reporting API parameters of the original, and ``filter_limit`` (all rows unless
+    the query says otherwise); ``token_auth`` is added by the client."""
     params = {
         "method": query["api_method"],
         "idSite": query["site_id"],
         "format": "json",
         "period": PERIODS[query.get("frequency", DEFAULT_FREQUENCY)],
         "date": date_param(start_at, end_at),
+        "filter_limit": str(query.get("filter_limit", ALL_ROWS)).strip(),
     }
     params.update(query.get("api_method_arguments") or {})
     return params
+
+
+def warn_if_cut(answer: Any, filter_limit: Any) -> None:
+    """Log the periods that hold exactly ``filter_limit`` rows: Matomo may have cut them."""
+    limit = _row_limit(filter_limit)
+    if limit is None or limit < 1 or not isinstance(answer, dict):
+        return
+    full = [period for period, rows in answer.items()
+            if isinstance(rows, list) and len(rows) == limit]
+    if full:
+        log.warning("piwik: %d period(s) hold exactly filter_limit=%d rows, so Matomo may "
+                    "have left rows out (first: %s); raise filter_limit, or drop it to get "
+                    "every row", len(full), limit, full[0])
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
@@ -64,6 +101,7 @@ def main(credentials, data_set_config, query, options, start_at, end_at) -> None
     validate(credentials, query, options)
     params = request_params(query, start_at, end_at)
     answer = PiwikClient(credentials).call(params)
+    warn_if_cut(answer, params["filter_limit"])
     time_span = PERIODS[query.get("frequency", DEFAULT_FREQUENCY)]
     records = core_records(answer, options, data_set_config["data-type"], time_span)
     log.info("piwik: %d records", len(records))

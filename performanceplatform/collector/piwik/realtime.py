@@ -9,6 +9,7 @@ from performanceplatform.utils.checks import Problems, raise_all, where_of
 from performanceplatform.utils.errors import ConfigError
 
 DEFAULT_MINUTES = 2
+QUERY_KEYS = frozenset({"site_id", "api_method", "minutes"})
 
 
 def validate(credentials: Any, query: Any, options: Any) -> None:

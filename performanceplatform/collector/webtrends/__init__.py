@@ -6,6 +6,9 @@ collector, any other query the key-metrics collector.
 
 from __future__ import annotations
 
+QUERY_KEYS = frozenset({"report_id"})  # those of .reports and .keymetrics
+OPTION_KEYS = frozenset({"row_type_name"})
+
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
     """Run ``reports`` when the query names a ``report_id``, else ``keymetrics``."""

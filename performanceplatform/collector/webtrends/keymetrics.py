@@ -16,6 +16,9 @@ from performanceplatform.collector.webtrends.records import keymetrics_v2, keyme
 from performanceplatform.utils.checks import Problems, raise_all, where_of
 from performanceplatform.utils.options import check_record_options
 
+QUERY_KEYS: frozenset[str] = frozenset()  # the query is not read
+OPTION_KEYS = frozenset({"row_type_name"})  # old configs carry it; not read
+
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
     """Collect Webtrends key metrics into the data set (the query is not used)."""

@@ -18,6 +18,9 @@ from performanceplatform.collector.webtrends.records import reports_v2, reports_
 from performanceplatform.utils.checks import Problems, raise_all, where_of
 from performanceplatform.utils.options import check_record_options
 
+QUERY_KEYS = frozenset({"report_id"})
+OPTION_KEYS = frozenset({"row_type_name"})
+
 
 def main(credentials, data_set_config, query, options, start_at, end_at):
     """Collect one Webtrends report, one request per day, into the data set."""

@@ -7,9 +7,12 @@ are the original's, in the original's order):
    the oauth2client storage file written by ``tools/generate-ga-credentials.py`` (or a
    google-auth "authorized_user" file). Its access token is refreshed when expired, or when
    the API answers 401, and the new token is written back to the same file.
-2. ``ACCOUNT_NAME`` + ``PRIVATE_KEY`` (+ ``STORAGE_PATH``): a service account. The key file is
-   a P12 (password ``notasecret``), a PEM key, or a service-account JSON key file. The token
-   obtained with the JWT-bearer grant is kept in ``STORAGE_PATH`` when it is given.
+2. ``ACCOUNT_NAME`` + ``PRIVATE_KEY`` (+ ``STORAGE_PATH``): a service account. ``PRIVATE_KEY``
+   names a P12 (password ``notasecret``), PEM or service-account JSON key file, or holds the
+   PEM (or JSON) key itself; an inline key is registered as a secret line by line and is never
+   quoted in a message. The JWT-bearer grant's audience is always Google's documented
+   ``https://oauth2.googleapis.com/token``. The token obtained is kept in ``STORAGE_PATH`` when
+   it is given.
 3. ``CREDENTIALS_FILE`` (new): a google-auth JSON file, ``"type": "service_account"`` (a JSON
    key) or ``"type": "authorized_user"``.
 4. ``OAUTH2_CREDENTIALS`` (in-process, from Stagecraft): the serialized credentials
@@ -18,7 +21,8 @@ are the original's, in the original's order):
 
 Endpoints can be pointed elsewhere from the credentials JSON:
 
-``TOKEN_URI``  the OAuth token endpoint (default: the file's ``token_uri``, else Google's)
+``TOKEN_URI``  the OAuth token endpoint (default: the file's ``token_uri``, else Google's
+               documented ``https://oauth2.googleapis.com/token``, for every shape)
 ``API_ROOT``   the API root: one URL for every Google API, or a mapping from Google's host
                (``analyticsdata.googleapis.com``, ``www.googleapis.com``) to a root URL
 
@@ -65,16 +69,20 @@ from performanceplatform.utils.http import (
     redact_url,
     send,
 )
-from performanceplatform.utils.redact import register_secrets
+from performanceplatform.utils.redact import register_secrets, secret_values
 
 log = logging.getLogger(__name__)
 
 ANALYTICS_SCOPE = "https://www.googleapis.com/auth/analytics"
 ANALYTICS_READONLY_SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
+# Google's documented token endpoint, and the audience of every JWT-bearer grant ("aud ...
+# When making an access token request this value is always https://oauth2.googleapis.com/token",
+# https://developers.google.com/identity/protocols/oauth2/service-account).
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
-# oauth2client's endpoint: storage files and the original's service-account grant use it.
-LEGACY_TOKEN_URI = "https://accounts.google.com/o/oauth2/token"
+JWT_AUDIENCE = GOOGLE_TOKEN_URI
 P12_PASSWORD = b"notasecret"
+INLINE_KEY_MIN_LINE = 16  # shorter lines of an inline key ("-----END ...") are not secret
+MAX_SHOWN_PATH = 1024
 EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 JWT_LIFETIME = dt.timedelta(seconds=3600)
 REGENERATE_HINT = "run tools/generate-ga-credentials.py again"
@@ -316,7 +324,13 @@ class _Source:
         return beside if beside.exists() else path
 
     def read_json(self, key: str, what: str) -> dict[str, Any]:
-        return read_json_file(self.path(key), what, self.where, key)
+        """The JSON object in the file named by ``key``, or given inline as JSON text; a
+        value that is no file name is never quoted in a message."""
+        value = self.string(key)
+        if value.lstrip().startswith("{"):
+            return _inline_json(value, self.where, key)
+        shown = None if _printable_path(value) else f"{what} named by {key}"
+        return read_json_file(self.path(key), what, self.where, key, shown)
 
     def token_uri(self, *found: Any, default: str = GOOGLE_TOKEN_URI) -> str:
         configured = self.config.get("TOKEN_URI")
@@ -326,20 +340,35 @@ class _Source:
         return default
 
 
-def read_json_file(path: Path, what: str, where: str | None, key: str | None) -> dict[str, Any]:
-    """A JSON object from ``path``, or a ``ConfigError`` naming the file and the problem."""
+def read_json_file(path: Path, what: str, where: str | None, key: str | None,
+                   shown: str | None = None) -> dict[str, Any]:
+    """A JSON object from ``path``, or a ``ConfigError`` naming the file (as ``shown``, else
+    ``<what> <path>``) and the problem."""
+    name = shown or f"{what} {path}"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{what} {path} does not exist", where=where, key=key)
+        raise ConfigError(f"{name} does not exist", where=where, key=key)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {what} {path}: {_reason(exc)}", where=where, key=key)
+        raise ConfigError(f"cannot read {name}: {_reason(exc)}", where=where, key=key)
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ConfigError(f"{what} {path} is not valid JSON: {exc}", where=where, key=key)
+        raise ConfigError(f"{name} is not valid JSON: {exc}", where=where, key=key)
     if not isinstance(data, dict):
-        raise ConfigError(f"{what} {path} must hold a JSON object", where=where, key=key)
+        raise ConfigError(f"{name} must hold a JSON object", where=where, key=key)
+    return data
+
+
+def _inline_json(value: str, where: str | None, key: str) -> dict[str, Any]:
+    """A JSON object given as text in ``key``; its secret values are registered."""
+    try:
+        data = json.loads(value)
+    except ValueError as exc:
+        raise ConfigError(f"holds JSON text that is not valid ({exc})", where=where, key=key)
+    if not isinstance(data, dict):
+        raise ConfigError("holds JSON text that is not an object", where=where, key=key)
+    register_secrets([value, *secret_values(data)])
     return data
 
 
@@ -522,8 +551,7 @@ def _user_credentials(
     register_secrets([token, *fields.values()])
     creds = UserCredentials(
         token=token or None, expiry=_parse_expiry(expiry),
-        token_uri=source.token_uri(stored.get("token_uri"), secrets.get("token_uri"),
-                                   default=LEGACY_TOKEN_URI),
+        token_uri=source.token_uri(stored.get("token_uri"), secrets.get("token_uri")),
         **fields,
     )
     creds._pp_describe, creds._pp_where = describe, where
@@ -568,8 +596,9 @@ def _from_serialized(source: _Source) -> UserCredentials:
 
 
 class ServiceAccountCredentials(_Managed, service_account.Credentials):
-    """Service-account credentials whose JWT is addressed to the token URI actually used
-    (the original's claims: iss, scope, aud, iat, exp), dated by the real time."""
+    """Service-account credentials whose JWT carries the original's claims (iss, scope, aud,
+    iat, exp), dated by the real time, with Google's documented audience whatever token
+    endpoint the grant is posted to (as google-auth does)."""
 
     _pp_hint = SERVICE_ACCOUNT_HINT
 
@@ -578,7 +607,7 @@ class ServiceAccountCredentials(_Managed, service_account.Credentials):
         payload = {
             "iss": self._service_account_email,
             "scope": " ".join(self._scopes or ()),
-            "aud": self._token_uri,
+            "aud": JWT_AUDIENCE,
             "iat": issued,
             "exp": issued + int(JWT_LIFETIME.total_seconds()),
         }
@@ -587,26 +616,59 @@ class ServiceAccountCredentials(_Managed, service_account.Credentials):
         return jwt.encode(self._signer, payload)
 
 
-def _signer_from_key(source: _Source) -> tuple[crypt.Signer, dict[str, Any]]:
-    """A signer from ``PRIVATE_KEY`` (P12, PEM or JSON key), and the JSON key's fields."""
+def _is_inline_key(value: str) -> bool:
+    """Whether ``PRIVATE_KEY`` holds the key itself (PEM text, or a JSON key) and not a path."""
+    text = value.lstrip()
+    return "-----BEGIN" in text or text.startswith("{")
+
+
+def _register_inline_key(value: str) -> None:
+    """Register an inline key as a secret in every form a message could reshape it into:
+    whole, JSON-escaped, and line by line (an error line joins lines with spaces)."""
+    lines = [line.strip() for line in value.splitlines()]
+    register_secrets([value, value.strip(), json.dumps(value)[1:-1], " ".join(lines),
+                      *(line for line in lines if len(line) >= INLINE_KEY_MIN_LINE)])
+
+
+def _key_material(source: _Source) -> tuple[bytes, str]:
+    """The bytes of the key in ``PRIVATE_KEY`` and how messages name it (never by its value)."""
+    value = source.string("PRIVATE_KEY")
+    if _is_inline_key(value):
+        _register_inline_key(value)
+        return value.encode("utf-8"), "the private key given inline in PRIVATE_KEY"
     path = source.path("PRIVATE_KEY")
+    shown = f"the private key file {path}" if _printable_path(value) else \
+        "the private key file named by PRIVATE_KEY"
     try:
-        raw = path.read_bytes()
+        return path.read_bytes(), shown
     except OSError as exc:
         problem = "does not exist" if isinstance(exc, FileNotFoundError) else _reason(exc)
-        raise ConfigError(f"the private key file {path}: {problem}", where=source.where,
-                          key="PRIVATE_KEY")
+        raise ConfigError(f"{shown}: {problem}", where=source.where, key="PRIVATE_KEY")
+
+
+def _printable_path(value: str) -> bool:
+    """A value that can be shown as a file name: one short line, no key material in it."""
+    return len(value) <= MAX_SHOWN_PATH and value.isprintable() and "-----" not in value
+
+
+def _signer_from_key(source: _Source) -> tuple[crypt.Signer, dict[str, Any], str]:
+    """A signer from ``PRIVATE_KEY`` (P12, PEM or JSON key, as a file or inline), the JSON
+    key's fields, and how messages name the key."""
+    raw, shown = _key_material(source)
     try:
         if raw.lstrip().startswith(b"{"):
             info = json.loads(raw)
-            return crypt.RSASigner.from_service_account_info(info), info
+            if not isinstance(info, dict):
+                raise ValueError("not a JSON object")
+            register_secrets([info.get("private_key")])
+            return crypt.RSASigner.from_service_account_info(info), info, shown
         if b"-----BEGIN" in raw:
-            return crypt.RSASigner.from_string(raw), {}
-        return crypt.RSASigner.from_string(_p12_to_pem(raw)), {}
+            return crypt.RSASigner.from_string(raw), {}, shown
+        return crypt.RSASigner.from_string(_p12_to_pem(raw)), {}, shown
     except (ValueError, TypeError, KeyError) as exc:
         raise ConfigError(
-            f"the private key file {path} is not a P12, PEM or JSON service-account key "
-            f"({type(exc).__name__})", where=source.where, key="PRIVATE_KEY",
+            f"{shown} is not a P12, PEM or JSON service-account key ({type(exc).__name__})",
+            where=source.where, key="PRIVATE_KEY",
         )
 
 
@@ -625,13 +687,12 @@ def _p12_to_pem(raw: bytes) -> bytes:
 
 def _from_service_account(source: _Source, scopes: list[str] | None) -> ServiceAccountCredentials:
     account = source.string("ACCOUNT_NAME")
-    source.string("PRIVATE_KEY")
-    signer, info = _signer_from_key(source)
-    token_uri = source.token_uri(info.get("token_uri"), default=LEGACY_TOKEN_URI)
+    signer, info, shown = _signer_from_key(source)
+    token_uri = source.token_uri(info.get("token_uri"))
     creds = ServiceAccountCredentials(
         signer, account, token_uri, scopes=scopes or [ANALYTICS_SCOPE],
     )
-    creds._pp_describe = f"the service account {account} (key {source.path('PRIVATE_KEY')})"
+    creds._pp_describe = f"the service account {account} ({shown})"
     creds._pp_where = source.where
     if source.config.get("STORAGE_PATH"):
         _attach_service_account_store(creds, source.path("STORAGE_PATH"), account)

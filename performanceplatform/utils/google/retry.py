@@ -28,6 +28,7 @@ status, the reason and Google's message.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,9 +89,16 @@ class GoogleRetryPolicy(RetryPolicy):
         return super().delay(attempt, response)
 
 
+Advice = Callable[[int, "str | None", str], str]
+
+
 def raise_for_google_error(response: requests.Response, source: str, url: str,
-                           help_url: str | None = None, method: str = "GET") -> None:
-    """Raise one clear ``SourceError`` line if ``response`` is not a 2xx answer."""
+                           help_url: str | None = None, method: str = "GET",
+                           advice: Advice | None = None) -> None:
+    """Raise one clear ``SourceError`` line if ``response`` is not a 2xx answer.
+
+    ``advice(status, reason, message)`` words what to do about it (default: the v3 API's
+    advice, which speaks of views and daily quotas)."""
     if response.ok:
         return
     error = error_body(response)
@@ -103,13 +111,13 @@ def raise_for_google_error(response: requests.Response, source: str, url: str,
         text += f", reason {reason}"
     if message:
         text += f": {message}"
-    text += _advice(response.status_code, reason)
+    text += (advice or v3_advice)(response.status_code, reason, message or "")
     if help_url:
         text += f" (see {help_url})"
     raise SourceError(text, url=redact_url(url), status=response.status_code)
 
 
-def _advice(status: int, reason: str | None) -> str:
+def v3_advice(status: int, reason: str | None, message: str = "") -> str:
     if status == 401:
         return " - the credentials were refused; renew the stored token or key"
     if status == 403 and reason in RATE_LIMIT_REASONS:
@@ -138,5 +146,6 @@ __all__ = [
     "error_reason",
     "is_rate_limited",
     "raise_for_google_error",
+    "v3_advice",
     "source_json_response",
 ]

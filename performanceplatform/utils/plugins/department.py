@@ -2,19 +2,19 @@
 
 GOV.UK pages carry their organisation as a code in a custom dimension; the content
 dashboards store the organisation's slug instead. The code-to-slug table is data, not code:
-pp-collector ships none, and reads it from a JSON file you name:
+the GOV.UK table the original had built in (404 codes) ships beside this module as
+``departments.json`` and is the default. A JSON file you name replaces it:
 
 * ``options["departments-file"]`` in the query file (or Stagecraft config), else
-* the environment variable ``PP_COLLECTOR_DEPARTMENTS``.
+* the environment variable ``PP_COLLECTOR_DEPARTMENTS``, else
+* the shipped table.
 
-The file is one JSON object from code to slug; the angle brackets are optional::
+A table is one JSON object from code to slug; the angle brackets are optional::
 
     {"<D1>": "attorney-generals-office", "D10": "department-for-work-pensions"}
 
 Values that carry no ``<code>`` (``"Department for fooing"``) are used as they are, and a
-code missing from the table is kept verbatim (``<ZZ9>``), both as the original did. Looking
-up a code with no table configured is an error rather than a silent change of the
-department (and so of the record ids).
+code missing from the table is kept verbatim (``<ZZ9>``), both as the original did.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from performanceplatform.utils.data_parser import Document
@@ -31,12 +34,14 @@ from performanceplatform.utils.plugins.errors import PluginAssertionError
 
 ENV_DEPARTMENTS = "PP_COLLECTOR_DEPARTMENTS"
 OPTION_DEPARTMENTS = "departments-file"
+SHIPPED_TABLE = "departments.json"  # in this package
 
 _FIRST_CODE = re.compile(r"^(<[^>]+>).*$", re.DOTALL)
 
 
 class DepartmentTable:
-    """Code-to-slug lookups, read lazily from a JSON file (or given as a mapping)."""
+    """Code-to-slug lookups, read lazily from a JSON file, given as a mapping, or (with
+    neither) the shipped GOV.UK table."""
 
     def __init__(self, path: str | None = None, entries: Mapping[str, str] | None = None):
         self.path = path
@@ -44,27 +49,26 @@ class DepartmentTable:
 
     @classmethod
     def for_options(cls, options: Mapping[str, Any] | None = None) -> DepartmentTable:
-        """The table a run uses: ``options["departments-file"]``, else the environment."""
+        """The table a run uses: ``options["departments-file"]``, else the environment,
+        else the shipped table."""
         path = (options or {}).get(OPTION_DEPARTMENTS) or os.environ.get(ENV_DEPARTMENTS)
         return cls(path=path or None)
 
     def lookup(self, key: str) -> str:
         """The slug for ``key``, or ``key`` itself when the table does not have it."""
-        entries = self._load(required=_is_code(key), key=key)
-        return entries.get(key, key)
+        return self._load().get(key, key)
 
-    def _load(self, required: bool, key: str) -> Mapping[str, str]:
+    def _load(self) -> Mapping[str, str]:
         if self._entries is None:
-            if not self.path:
-                if not required:
-                    return {}
-                raise ConfigError(
-                    f"department code {key!r} needs a department table: name a JSON file of "
-                    f'{{"<code>": "slug"}} in options.{OPTION_DEPARTMENTS} or in '
-                    f"${ENV_DEPARTMENTS}"
-                )
-            self._entries = _read(self.path)
+            self._entries = _read(self.path) if self.path else shipped_table()
         return self._entries
+
+
+@cache
+def shipped_table() -> Mapping[str, str]:
+    """The GOV.UK table that ships with pp-collector (read once, read-only)."""
+    text = resources.files(__package__).joinpath(SHIPPED_TABLE).read_text(encoding="utf-8")
+    return MappingProxyType(_normalised(json.loads(text), SHIPPED_TABLE))
 
 
 def _read(path: str) -> dict[str, str]:

@@ -133,15 +133,45 @@ def test_client_errors_are_not_retried_and_name_the_url(sandbox):
     assert len(served(sandbox, "backdrop")) == 1
 
 
-def test_a_failed_chunk_says_what_was_written(sandbox):
+@pytest.mark.parametrize("bad_index,written,words", [
+    (3, 2, "(chunk 2 (2 records) not written; 1 earlier chunk with 2 records was written; "
+           "later chunks were not sent)"),
+    (4, 4, "(chunk 3 (1 record) not written; 2 earlier chunks with 4 records were written; "
+           "later chunks were not sent)"),
+    (0, 0, "(chunk 1 (2 records) not written; nothing was written before it; "
+           "later chunks were not sent)"),
+])
+def test_a_failed_chunk_says_what_was_written(sandbox, bad_index, written, words):
     bad = records(5)
-    bad[3]["bad-key"] = 1
+    bad[bad_index]["bad-key"] = 1
     with pytest.raises(SinkError) as failure:
         data_set(sandbox).post(bad, chunk_size=2)
-    assert failure.value.written_records == 2
-    assert failure.value.written_chunks == 1
-    assert "chunk 2" in str(failure.value)
-    assert len(stored(sandbox, "group", "type")) == 2
+    assert failure.value.written_records == written
+    assert failure.value.written_chunks == written // 2
+    assert str(failure.value).endswith(words)
+    assert "emptied" not in str(failure.value)
+    assert len(stored(sandbox, "group", "type")) == written
+
+
+@pytest.mark.parametrize("chunk_size,words", [
+    (2, "(chunk 2 (1 record) not written; 1 earlier chunk with 2 records was written; later "
+        "chunks were not sent); the data set was emptied before this write and now holds only "
+        "the 2 records written before the failure: re-run to fill it"),
+    (0, "; the data set was emptied before this write and now holds no records: re-run to "
+        "fill it"),
+])
+def test_a_write_failing_after_emptying_says_the_data_set_was_emptied(sandbox, chunk_size,
+                                                                      words):
+    data_set(sandbox).post(records(5))
+    bad = records(3)
+    bad[2]["bad-key"] = 1
+    target = data_set(sandbox)
+    target.empty_data_set()
+    with pytest.raises(SinkError) as failure:
+        target.post(bad, chunk_size=chunk_size)
+    assert str(failure.value).endswith(words)
+    assert failure.value.status == 400
+    assert len(stored(sandbox, "group", "type")) == chunk_size
 
 
 def test_empty_data_set_puts_an_empty_list(sandbox):
@@ -184,6 +214,19 @@ def test_a_source_failing_mid_stream_says_what_was_written(sandbox):
     assert len(stored(sandbox, "group", "type")) == 4
 
 
+def test_a_source_failing_after_one_record_says_so_in_the_singular(sandbox):
+    from performanceplatform.utils.errors import SourceError
+
+    def source():
+        yield from records(1)
+        raise SourceError("source died")
+
+    with pytest.raises(SourceError) as failure:
+        data_set(sandbox).post(source(), chunk_size=1)
+    assert str(failure.value) == ("source died (1 record in 1 chunk was written before the "
+                                  "failure; the rest were not)")
+
+
 def test_a_source_failing_before_any_write_is_reported_as_it_is(sandbox):
     from performanceplatform.utils.errors import SourceError
 
@@ -193,3 +236,29 @@ def test_a_source_failing_before_any_write_is_reported_as_it_is(sandbox):
 
     with pytest.raises(SourceError, match="^nothing fetched$"):
         data_set(sandbox).post(source(), chunk_size=2)
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_an_empty_answer_to_a_write_is_success_with_nothing_to_return(sandbox, status):
+    inject(sandbox, service="backdrop", status=status, body="")
+    assert data_set(sandbox).post(records(1)) is None
+    assert data_set(sandbox).post(records(1)) == {"status": "ok"}  # the real answer
+    assert len(served(sandbox, "backdrop")) == 2
+
+
+def test_a_write_answered_200_with_a_body_that_is_not_json_is_an_error(sandbox):
+    inject(sandbox, service="backdrop", status=200, body="<html>proxy</html>")
+    with pytest.raises(SinkError, match="HTTP 200 with a body that is not JSON"):
+        data_set(sandbox).post(records(1))
+
+
+@pytest.mark.parametrize("size,gzipped", [(2047, False), (2048, False), (2049, True)])
+def test_bodies_are_gzipped_above_2048_bytes_exactly(sandbox, size, gzipped):
+    record = dict(RECORD, pad="")
+    record["pad"] = "x" * (size - len(encode_json([record])))
+    assert len(encode_json([record])) == size
+    data_set(sandbox).post([record])
+    [request] = served(sandbox, "backdrop")
+    assert request["gzip"] is gzipped
+    assert (request["body_bytes"] == size) is not gzipped
+    assert stored(sandbox, "group", "type")[0]["pad"] == record["pad"]

@@ -79,6 +79,24 @@ def test_an_end_before_the_begin_is_not_a_block():
     assert "other" not in kept
 
 
+def test_an_end_marker_outside_a_block_is_kept():
+    lines = [END.format("my-app"), "foobar", BEGIN.format("my-app"), "old job",
+             END.format("my-app"), END.format("my-app"), "after"]
+    kept = crontab.remove_existing_crontab_for_app(lines, "my-app")
+    assert kept == [END.format("my-app"), "foobar", END.format("my-app"), "after"]
+
+
+def test_a_stray_end_marker_survives_a_run_of_the_script(tmp_path):
+    jobs = tmp_path / "jobs"
+    jobs.write_text(JOB, encoding="utf-8")
+    stdin = f"{END.format('my-app')}\nother\n"
+    result = run_script("/app", str(jobs), "my-app", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [END.format("my-app"), "other"]
+    assert lines[2] == BEGIN.format("my-app") and lines[-1] == END.format("my-app")
+
+
 def test_a_begin_without_end_removes_to_the_end():
     kept = crontab.remove_existing_crontab_for_app(["foobar", BEGIN.format("my-app"), "other"],
                                                    "my-app")

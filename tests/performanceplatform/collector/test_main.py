@@ -197,13 +197,14 @@ def test_missing_backdrop_url(sandbox, run_cli):
 
 def test_unknown_entrypoint(sandbox, run_cli):
     result = run_cli(with_(QUERY, entrypoint="performanceplatform.collector.nosuch"), {})
-    assert_one_line_failure(result, "no collector module named "
-                                    "'performanceplatform.collector.nosuch'")
+    assert_one_line_failure(result, "query.json: key 'entrypoint': "
+                                    "'performanceplatform.collector.nosuch' is not a collector",
+                            "pp_collector.collectors")
 
 
 def test_entrypoint_without_main(sandbox, run_cli):
-    result = run_cli(with_(QUERY, entrypoint="tests.collectors"), {})
-    assert_one_line_failure(result, "has no main(")
+    result = run_cli(with_(QUERY, entrypoint="tests.collectors.no_main"), {})
+    assert_one_line_failure(result, "key 'entrypoint'", "has no main(")
 
 
 @pytest.mark.parametrize("token,status,fragment", [
@@ -283,7 +284,7 @@ def test_a_failed_chunk_says_what_was_written(sandbox, run_cli):
     records = [dict(RECORD, _id=f"r{i}") for i in range(5)]
     records[3]["bad-key"] = 1
     result = run_cli(with_(QUERY, query={"records": records}, options={"chunk-size": 2}), {})
-    assert_one_line_failure(result, "chunk 2", "1 earlier chunks with 2 records were written")
+    assert_one_line_failure(result, "chunk 2", "1 earlier chunk with 2 records was written")
     assert len(stored(sandbox, "g", "t")) == 2
 
 
@@ -308,7 +309,15 @@ def test_module_entry_point_and_console_script_agree(sandbox, run_cli):
     assert result.code == 0 and "Performance Platform Collector collector" in result.stdout
 
 
-def test_stagecraft_calls_run_collector_in_process(sandbox, tmp_path):
+@pytest.fixture
+def test_collectors(monkeypatch):
+    """The test collectors' registration on sys.path, for in-process runs."""
+    from tests.helpers import TEST_COLLECTORS
+
+    monkeypatch.syspath_prepend(str(TEST_COLLECTORS))
+
+
+def test_stagecraft_calls_run_collector_in_process(sandbox, tmp_path, test_collectors):
     """Stagecraft's Celery task builds its own Namespace (spec core.md §1.15)."""
     import argparse
     import datetime as dt
@@ -332,7 +341,8 @@ def test_stagecraft_calls_run_collector_in_process(sandbox, tmp_path):
     assert (tmp_path / "collectors.json.log").exists()
 
 
-def test_run_collector_raises_for_the_caller_and_closes_its_logs(sandbox, tmp_path):
+def test_run_collector_raises_for_the_caller_and_closes_its_logs(sandbox, tmp_path,
+                                                                test_collectors):
     import argparse
     import logging
 
@@ -403,9 +413,10 @@ def test_the_backdrop_token_never_reaches_the_logs_or_a_debug_traceback(sandbox,
         assert "Invalid bearer token" in text and token not in text
 
 
-def test_end_before_start_is_refused_before_anything_runs(sandbox, run_cli):
+def test_end_before_start_is_a_command_line_error(sandbox, run_cli):
     result = run_cli(QUERY, {}, "-s", "2018-08-05", "-e", "2018-08-01")
-    assert_one_line_failure(result, "-e/--end 2018-08-01 00:00 is before -s/--start")
+    assert_one_line_failure(result, "command line: -e/--end 2018-08-01 is a day before "
+                                    "-s/--start 2018-08-05", code=2)
     assert posts(sandbox) == []
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from performanceplatform.collector import main as main_module
-from performanceplatform.collector.main import EXIT_FAILED, EXIT_OK, main
+from performanceplatform.collector.main import main
+from performanceplatform.utils.errors import ExitCode
 from performanceplatform.utils.redact import forget_secrets
-from tests.helpers import OMNISCIENT_TOKEN, SANDBOX_TOKEN, served, stored
+from tests.helpers import OMNISCIENT_TOKEN, SANDBOX_TOKEN, TEST_COLLECTORS, served, stored
 
 RECORD = {"_id": "r", "_timestamp": "2018-08-01T00:00:00+00:00", "count": 1}
 QUERY = {"entrypoint": "tests.collectors.echo", "data-set": {"data-group": "g", "data-type": "t"},
@@ -27,6 +28,7 @@ QUERY = {"entrypoint": "tests.collectors.echo", "data-set": {"data-group": "g", 
 
 @pytest.fixture(autouse=True)
 def _clean(monkeypatch):
+    monkeypatch.syspath_prepend(str(TEST_COLLECTORS))  # registers tests.collectors.*
     for name in ("DISABLE_COLLECTORS", "LOGLEVEL"):
         monkeypatch.delenv(name, raising=False)
     handlers = list(logging.getLogger().handlers)
@@ -92,7 +94,7 @@ def with_(base: dict, **changes) -> dict:
 
 def test_a_run_writes_the_records_with_the_token_and_exits_0(sandbox, run):
     code, err = run(QUERY)
-    assert code == EXIT_OK == 0
+    assert code == ExitCode.OK == 0
     assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r", "r-1"]
     posts = [r for r in served(sandbox, "backdrop") if r["method"] == "POST"]
     assert [p["path"] for p in posts] == ["/data/g/t"]
@@ -272,7 +274,7 @@ def test_early_failure_console_mode_follows_the_words_when_arguments_fail(
 
 def assert_refused(sandbox, result, expected: str) -> None:
     code, err = result
-    assert code == EXIT_FAILED == 1, err
+    assert code == ExitCode.FAILED == 1, err
     assert error_line(err) == f"pp-collector: error: {expected}"
     assert "Traceback" not in err
     assert [r for r in served(sandbox, "backdrop") if r["method"] != "GET"] == []
@@ -335,21 +337,38 @@ def test_the_token_is_checked_before_the_backdrop_url(sandbox, run, tmp_path):
                    "got str ''")
 
 
-def test_an_unknown_entrypoint(sandbox, run):
+NOT_A_COLLECTOR = ("is not a collector: {hint}name a built-in one "
+                   "(performanceplatform.collector.ga, .ga4, .pingdom, ...; README: Collectors) "
+                   "or one that an installed package "
+                   "registers in the entry-point group 'pp_collector.collectors'; nothing was "
+                   "imported")
+
+
+def test_an_unknown_entrypoint_is_refused_before_any_import(sandbox, run):
     query = with_(QUERY, entrypoint="performanceplatform.collector.nosuch")
-    assert_refused(sandbox, run(query), f"{run.query_path}: key 'entrypoint': no collector "
-                                        "module named 'performanceplatform.collector.nosuch'")
+    assert_refused(sandbox, run(query), f"{run.query_path}: key 'entrypoint': "
+                                        "'performanceplatform.collector.nosuch' "
+                                        + NOT_A_COLLECTOR.format(hint=""))
+    assert "performanceplatform.collector.nosuch" not in sys.modules
 
 
 @pytest.fixture
 def collector_module(tmp_path, monkeypatch):
-    """``collector_module("name", source)`` makes an importable module for one test."""
+    """``collector_module("name", source)`` makes an importable module for one test,
+    registered as a collector (entry-point group ``pp_collector.collectors``) as a package
+    installing it would."""
     folder = tmp_path / "modules"
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
 
     def make(name: str, source: str) -> str:
         (folder / f"{name}.py").write_text(source, encoding="utf-8")
+        info = folder / f"pp_test_{name}-0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: pp-test-{name}\n"
+                                       "Version: 0\n", encoding="utf-8")
+        (info / "entry_points.txt").write_text(f"[pp_collector.collectors]\n{name} = {name}\n",
+                                               encoding="utf-8")
         monkeypatch.delitem(sys.modules, name, raising=False)
         return name
     return make
@@ -363,10 +382,15 @@ def test_a_collector_whose_dependency_is_missing_says_so(sandbox, run, collector
                    "'pp_no_such_dependency', which is not installed")
 
 
-def test_a_missing_submodule_of_the_entrypoint_is_no_collector(sandbox, run):
-    query = with_(QUERY, entrypoint="tests.collectors.nosuch.deeper")
-    assert_refused(sandbox, run(query), f"{run.query_path}: key 'entrypoint': no collector "
-                                        "module named 'tests.collectors.nosuch.deeper'")
+def test_an_unregistered_submodule_of_a_registered_collector_is_refused(sandbox, run):
+    query = with_(QUERY, entrypoint="tests.collectors.echo.deeper")
+    code, err = run(query)
+    assert code == ExitCode.FAILED, err
+    line = error_line(err)
+    assert line.startswith(f"pp-collector: error: {run.query_path}: key 'entrypoint': "
+                           "'tests.collectors.echo.deeper' is not a collector: ")
+    assert line.endswith("nothing was imported")
+    assert [r for r in served(sandbox, "backdrop") if r["method"] != "GET"] == []
 
 
 def test_a_module_named_like_a_prefix_is_not_the_entrypoint(sandbox, run, collector_module):
@@ -381,7 +405,7 @@ def test_a_module_named_like_a_prefix_is_not_the_entrypoint(sandbox, run, collec
 def test_an_entrypoint_without_a_callable_main(sandbox, run, collector_module, source):
     name = collector_module("no_main_collector", source)
     assert_refused(sandbox, run(with_(QUERY, entrypoint=name)),
-                   f"{run.query_path}: key 'entrypoint': module '{name}' has no "
+                   f"{run.query_path}: key 'entrypoint': '{name}' has no "
                    "main(credentials, data_set_config, query, options, start_at, end_at) "
                    "function")
 
@@ -411,15 +435,16 @@ def test_ctrl_c_exits_130(sandbox, run, collector_module):
                             "def main(*args):\n    raise KeyboardInterrupt\n")
     code, err = run(with_(QUERY, entrypoint=name))
     assert code == 130
-    assert err.splitlines()[-1] == "pp-collector: interrupted"
+    assert err.splitlines()[-1] == "pp-collector: interrupted (Ctrl-C): no records were written"
 
 
 def test_an_end_days_before_the_start_is_refused_before_running(sandbox, run):
     code, err = run(QUERY, "-s", "2018-08-05", "-e", "2018-08-01")
     assert code != 0 and stored(sandbox, "g", "t") == []
     line = error_line(err)
-    assert "command line: -e/--end 2018-08-01 00:00" in line
-    assert "-s/--start 2018-08-05 00:00" in line
+    assert line == ("pp-collector: error: command line: -e/--end 2018-08-01 is a day before "
+                    "-s/--start 2018-08-05 (days compared in UTC; a start and an end on the same "
+                    "day collect that day)")
 
 
 @pytest.mark.parametrize("dates", [("-s", "2018-08-01"), ("-e", "2018-08-01"),
@@ -506,8 +531,8 @@ def test_a_slug_config_without_an_entrypoint_names_the_slug(sandbox, sandbox_con
     sandbox_config.collectors["echo-slug"] = config
     code, err = run(None, "-l", "echo-slug")
     assert code == 1
-    assert error_line(err) == ("pp-collector: error: echo-slug: key 'entrypoint': expected a "
-                               "non-empty string, got NoneType None")
+    assert error_line(err) == ("pp-collector: error: stagecraft collector 'echo-slug': key "
+                               "'entrypoint': expected a non-empty string, got NoneType None")
 
 
 def test_a_minimal_namespace_without_a_log_folder_uses_the_environment(

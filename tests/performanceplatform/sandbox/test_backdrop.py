@@ -104,6 +104,25 @@ def test_gzip_bodies_and_bombs(sandbox):
     assert post(sandbox, bomb, headers={"Content-Encoding": "gzip"}).status_code == 413
 
 
+@pytest.mark.parametrize("size,status", [(10 * 1024 * 1024, 200), (10 * 1024 * 1024 + 1, 413)])
+def test_the_body_limit_is_10_mib_exactly(sandbox, size, status):
+    body = b"[" + b" " * (size - 2) + b"]"  # an empty list, padded to ``size`` bytes
+    answer = post(sandbox, gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    assert answer.status_code == status
+
+
+def test_filter_by_true_and_false_match_booleans_only(sandbox):
+    post(sandbox, [
+        {"_id": "a", "_timestamp": "2014-01-01T00:00:00Z", "flag": True},
+        {"_id": "b", "_timestamp": "2014-01-01T00:00:00Z", "flag": "true"},
+        {"_id": "c", "_timestamp": "2014-01-01T00:00:00Z", "flag": False},
+        {"_id": "d", "_timestamp": "2014-01-01T00:00:00Z", "flag": "false"},
+    ])
+    assert [r["_id"] for r in read(sandbox, filter_by="flag:true").json()["data"]] == ["a"]
+    assert [r["_id"] for r in read(sandbox, filter_by="flag:false").json()["data"]] == ["c"]
+    assert [r["_id"] for r in read(sandbox, filter_by="flag:True").json()["data"]] == []
+
+
 def test_put_empties_and_refuses_anything_but_an_empty_list(sandbox):
     post(sandbox, GOOD)
     headers = {"Authorization": f"Bearer {SANDBOX_TOKEN}", "Content-Type": "application/json"}

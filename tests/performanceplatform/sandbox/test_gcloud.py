@@ -45,3 +45,21 @@ def test_unknown_paths_are_404(sandbox):
     answer = requests.get(sandbox.url + "/www.gov.uk/government/uploads/system/uploads/"
                           "attachment_data/file/1/readme.txt", timeout=10)
     assert answer.status_code == 404
+
+
+def lots_served(sandbox) -> set[str]:
+    answer = requests.get(CSV_URL.replace("https://", sandbox.url + "/"), timeout=10)
+    assert answer.status_code == 200
+    rows = csv.DictReader(io.StringIO(answer.content.decode("cp1252"), newline=""))
+    return {row["LotDescription"] for row in rows}
+
+
+def test_todays_lots_as_the_digital_marketplace_names_them(sandbox, service_settings):
+    assert lots_served(sandbox) == {
+        "Infrastructure as a Service (IaaS)", "Platform as a Service (PaaS)",
+        "Software as a Service (SaaS)", "Specialist Cloud Services"}
+    service_settings("gcloud")["lots"] = "g-cloud-9"
+    assert lots_served(sandbox) == {"Cloud hosting", "Cloud software", "Cloud support"}
+    service_settings("gcloud")["lots"] = "mixed"
+    assert len(lots_served(sandbox)) == 7
+

@@ -27,7 +27,7 @@ NOW = int(time.time())
 
 
 def assertion(header: dict | None = None, **claims) -> str:
-    body = {"iss": "a@b.iam", "scope": "s", "aud": "https://accounts.google.com/o/oauth2/token",
+    body = {"iss": "a@b.iam", "scope": "s", "aud": "https://oauth2.googleapis.com/token",
             "iat": NOW, "exp": NOW + 3600, **claims}
     return f"{b64(header or {'alg': 'RS256', 'typ': 'JWT'})}.{b64(body)}.c2ln"
 
@@ -59,6 +59,20 @@ def test_jwt_grant_checks_the_claims(sandbox):
         refused = post(sandbox, {"grant_type": JWT_GRANT, "assertion": bad})
         assert refused.status_code == 400, bad
         assert refused.json()["error"] == "invalid_grant"
+
+
+def test_only_the_documented_audience_unless_configured(sandbox, settings):
+    """Google's claim set: aud is always https://oauth2.googleapis.com/token, whichever of the
+    two token paths the grant is posted to."""
+    legacy = assertion(aud="https://accounts.google.com/o/oauth2/token")
+    for path in (URL, LEGACY):
+        refused = post(sandbox, {"grant_type": JWT_GRANT, "assertion": legacy}, path)
+        assert refused.status_code == 400
+        assert "bad audience" in refused.json()["error_description"]
+        assert post(sandbox, {"grant_type": JWT_GRANT, "assertion": assertion()},
+                    path).status_code == 200
+    settings["audiences"] = ["https://accounts.google.com/o/oauth2/token"]
+    assert post(sandbox, {"grant_type": JWT_GRANT, "assertion": legacy}).status_code == 200
 
 
 def test_refuse_and_revoked_settings(sandbox, settings):
@@ -107,13 +121,10 @@ def test_a_jwt_must_be_dated_by_the_real_time(sandbox):
         assert accepted.status_code == 200, iat
 
 
-def test_the_jwt_audience_may_be_the_url_the_request_arrived_on(sandbox):
-    """A TOKEN_URI pointed at the sandbox's own http URL."""
+def test_the_url_the_request_arrived_on_is_no_audience(sandbox):
+    """A TOKEN_URI pointed at the sandbox's own http URL still needs Google's audience."""
     arrived = f"{sandbox.url}{URL}"
     assert post(sandbox, {"grant_type": JWT_GRANT, "assertion": assertion(aud=arrived)}
-                ).status_code == 200
-    elsewhere = f"{sandbox.url}{LEGACY}"
-    assert post(sandbox, {"grant_type": JWT_GRANT, "assertion": assertion(aud=elsewhere)}
                 ).status_code == 400
 
 

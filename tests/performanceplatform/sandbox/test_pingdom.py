@@ -81,12 +81,65 @@ def test_configured_credentials_only():
     assert service.handle(legacy("checks")).status == 401
 
 
-def test_limit_headers_and_429_after_the_budget():
-    service = Pingdom(SandboxConfig(services={"pingdom": {"request_budget": 2}}))
-    first = service.handle(bearer("checks"))
-    assert first.headers["Req-Limit-Short"].startswith("Remaining: 1 ")
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def limited(clock, **settings):
+    return Pingdom(SandboxConfig(services={"pingdom": settings}), clock=clock)
+
+
+def test_every_answer_carries_both_limit_headers_in_the_documented_format():
+    service = limited(Clock())
+    for response in (service.handle(bearer("checks")),
+                     service.handle(bearer("checks", token="bad-token")),
+                     service.handle(legacy("summary.performance/1", SUMMARY))):
+        assert response.headers["Req-Limit-Short"].startswith("Remaining: ")
+        assert response.headers["Req-Limit-Long"].startswith("Remaining: ")
+    last = service.handle(bearer("checks")).headers
+    assert last["Req-Limit-Short"] == "Remaining: 11996 Time until reset: 3600"
+    assert last["Req-Limit-Long"] == "Remaining: 47996 Time until reset: 2592000"
+
+
+def test_a_spent_limit_is_429_without_retry_after_until_its_window_resets():
+    clock = Clock()
+    service = limited(clock, short_limit=2, short_window=60)
     assert service.handle(bearer("checks")).status == 200
+    clock.now += 10
+    second = service.handle(bearer("checks"))
+    assert second.headers["Req-Limit-Short"] == "Remaining: 0 Time until reset: 50"
     refused = service.handle(bearer("checks"))
-    assert refused.status == 429 and refused.headers["Retry-After"] == "1"
+    assert refused.status == 429 and "Retry-After" not in refused.headers
+    assert body(refused)["error"]["errormessage"] == "Request limit exceeded, try again later"
+    assert refused.headers["Req-Limit-Short"] == "Remaining: 0 Time until reset: 50"
+    clock.now += 50
+    again = service.handle(bearer("checks"))
+    assert again.status == 200
+    assert again.headers["Req-Limit-Short"] == "Remaining: 1 Time until reset: 60"
+
+
+def test_the_long_limit_refuses_too_and_api_2_answers_403():
+    clock = Clock()
+    service = limited(clock, long_limit=1)
+    assert service.handle(legacy("checks")).status == 200
+    refused = service.handle(legacy("checks"))
+    assert refused.status == 403
+    assert body(refused)["error"]["errormessage"] == "Request limit exceeded, try again later"
+    assert refused.headers["Req-Limit-Long"] == "Remaining: 0 Time until reset: 2592000"
+    assert service.handle(bearer("checks")).status == 429
     service.reset()
     assert service.handle(bearer("checks")).status == 200
+
+
+def test_hours_can_lack_fields_and_a_check_its_created_time():
+    service = limited(Clock(), missing={"avgresponse": 3, "uptime": 1},
+                      checks=[{"id": 7, "name": "x", "created": None}])
+    assert "created" not in body(service.handle(bearer("checks")))["checks"][0]
+    hours = body(service.handle(bearer("summary.performance/7", SUMMARY)))["summary"]["hours"]
+    assert [h["starttime"] // 3600 % 3 == 0 for h in hours] == [
+        "avgresponse" not in h for h in hours]
+    assert all("uptime" not in h and "downtime" in h for h in hours)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 
 import pytest
 
@@ -483,3 +484,89 @@ def test_golden_time_span_mapped_to_period_in_id_mapping():
 def test_plugins_must_be_a_list():
     with pytest.raises(ConfigError, match="options.plugins"):
         DataParser([], {"plugins": "ComputeIdFrom('a')"}, "t")
+
+
+# -- idMapping naming a field that no record has (issue 7) ---------------------------------
+
+def parser(rows, id_mapping, plugins=None):
+    options = {"idMapping": id_mapping}
+    if plugins:
+        options["plugins"] = plugins
+    return DataParser([item(row) for row in rows], options, "browsers")
+
+
+def test_idmapping_of_which_a_record_has_no_field_is_a_config_error():
+    """Its _id would be empty, which Backdrop refuses: say which option is at fault."""
+    with pytest.raises(ConfigError) as error:
+        parser([{"browser": "a"}, {"browser": "b"}], ["browsr"]).get_data()
+    assert error.value.key == "options.idMapping"
+    assert "a record has no field 'browsr' (did you mean `browser`?), so its _id would be " \
+        "empty" in str(error.value)
+    assert "the records' fields: _timestamp, browser, dataType" in str(error.value)
+
+
+def test_idmapping_as_one_string_and_several_missing_fields():
+    with pytest.raises(ConfigError, match="a record has no field 'x' or 'y'"):
+        parser([{"browser": "a"}], ["x", "y"]).get_data()
+    with pytest.raises(ConfigError, match="a record has no field 'x'"):
+        parser([{"browser": "a"}], "x").get_data()
+
+
+def test_a_field_no_record_has_beside_others_is_a_warning_as_the_original_built_ids(caplog):
+    with caplog.at_level(logging.WARNING):
+        docs = parser([{"browser": "a"}, {"browser": "b"}],
+                      ["dataType", "browsr", "versoin"]).get_data()
+    assert [d["humanId"] for d in docs] == ["browsers", "browsers"]
+    [line] = [r.getMessage() for r in caplog.records]
+    assert line == "key 'options.idMapping': no record has the fields 'browsr' and 'versoin' " \
+                   "(did you mean `browser`?); the _ids were built without them"
+
+
+def test_a_field_some_records_have_is_accepted_as_the_original_did():
+    docs = parser([{"browser": "a"}, {"browser": "b", "extra": "x"}], ["browser", "extra"]
+                  ).get_data()
+    assert [d["humanId"] for d in docs] == ["a", "bx"]
+
+
+def test_streaming_checks_the_first_record_before_yielding_it():
+    records = parser([{"browser": "a"}], ["browsr"]).iter_data()
+    with pytest.raises(ConfigError, match="'browsr'"):
+        next(records)
+    assert list(parser([], ["browsr"]).iter_data()) == []
+    later = parser([{"browser": "a", "v": "1"}, {"browser": "b"}], ["v"]).iter_data()
+    assert next(later)["humanId"] == "1"
+    with pytest.raises(ConfigError, match="a record has no field 'v'"):
+        next(later)
+
+
+def test_with_plugins_the_ids_come_from_compute_id_from_so_idmapping_is_not_checked():
+    docs = parser([{"browser": "a"}], ["nowhere"], ["ComputeIdFrom('browser')"]).get_data()
+    assert len(docs) == 1 and docs[0]["_id"] != ""
+
+
+# --- empty values (checked against Python 2.7 running the original's id code) ------------
+
+
+@pytest.mark.parametrize(("dimensions", "human_id", "_id"), [
+    ({"browser": "", "browserVersion": "61.0", "operatingSystem": ""},
+     "empty_20180716000000_week_61.0__", "ZW1wdHlfMjAxODA3MTYwMDAwMDBfd2Vla182MS4wX18="),
+    ({"eventCategory": "feedback", "eventLabel": ""},
+     "empty_20180716000000_week__feedback", "ZW1wdHlfMjAxODA3MTYwMDAwMDBfd2Vla19fZmVlZGJhY2s="),
+])
+def test_empty_dimension_values_keep_their_place_in_default_ids(dimensions, human_id, _id):
+    doc = build_document({"start_date": JULY_16, "dimensions": dimensions}, "empty",
+                         {"timeSpan": "week"})
+    assert (doc["humanId"], doc["_id"]) == (human_id, _id)
+
+
+def test_an_empty_value_is_split_by_name_n_mappings():
+    # the original skipped only None: "" splits into [""], so part 0 is "" and part 1 absent
+    options = {"mappings": {"eventLabel_0": "first", "eventLabel_1": "second"},
+               "idMapping": ["eventCategory", "first"]}
+    row = item({"eventCategory": "feedback", "eventLabel": ""}, start=JULY_16)
+    doc = DataParser([row], options, "name-n").get_data([{"timeSpan": "week"}])[0]
+    assert doc["first"] == "" and "second" not in doc
+    assert doc["eventLabel"] == ""
+    assert doc["humanId"] == "feedback"
+    none = item({"eventCategory": "feedback", "eventLabel": None}, start=JULY_16)
+    assert "first" not in DataParser([none], options, "name-n").get_data([{}])[0]

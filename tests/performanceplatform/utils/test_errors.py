@@ -1,29 +1,59 @@
-"""The error classes keep what the CLI reports: where, key, url, status, what was written."""
+"""Exit codes live in one place, and each error says its own."""
 
 from __future__ import annotations
+
+import pytest
 
 from performanceplatform.utils.errors import (
     CollectorError,
     ConfigError,
+    ExitCode,
     SinkError,
     SourceError,
+    Terminated,
+    UsageError,
 )
 
 
-def test_config_error_prefixes_where_and_key():
-    assert str(ConfigError("bad")) == "bad"
-    assert str(ConfigError("bad", where="q.json")) == "q.json: bad"
-    assert str(ConfigError("bad", key="k")) == "key 'k': bad"
-    error = ConfigError("bad\nline", where="q.json", key="k")
-    assert str(error) == "q.json: key 'k': bad line"
-    assert (error.where, error.key, error.exit_code) == ("q.json", "k", 1)
+def test_the_exit_codes():
+    assert [int(code) for code in ExitCode] == [0, 1, 2, 130, 143]
+    assert ExitCode.INTERRUPTED == 128 + 2 and ExitCode.TERMINATED == 128 + 15
 
 
-def test_source_and_sink_errors_keep_url_status_and_progress():
-    source = SourceError("down", url="http://s", status=503)
-    assert (source.url, source.status, str(source)) == ("http://s", 503, "down")
-    sink = SinkError("refused", url="http://b", status=400)
-    assert (sink.url, sink.status, sink.written_records, sink.written_chunks) == \
-        ("http://b", 400, 0, 0)
-    assert SinkError("x", written_records=5, written_chunks=2).written_records == 5
-    assert isinstance(sink, CollectorError) and isinstance(source, CollectorError)
+@pytest.mark.parametrize("error,code", [
+    (CollectorError("x"), 1),
+    (SourceError("x"), 1),
+    (SinkError("x"), 1),
+    (ConfigError("x", where="query.json", key="options.chunk-size"), 1),
+    (ConfigError("x", where="-query.json"), 1),  # a file name, not a flag
+    (UsageError("x"), 2),
+    (ConfigError("Cannot backfill realtime collectors", where="command line"), 2),
+    (ConfigError("Cannot backfill realtime collectors", key="--start/--end"), 2),
+    (ConfigError("Cannot backfill realtime collectors", where="--start/--end"), 2),
+])
+def test_each_error_carries_its_exit_code(error, code):
+    assert error.exit_code == code
+
+
+def test_usage_errors_name_the_command_line():
+    assert str(UsageError("-e before -s")) == "command line: -e before -s"
+
+
+def test_terminated_is_not_an_exception():
+    """``except Exception`` in a collector must not swallow it."""
+    assert not issubclass(Terminated, Exception)
+    assert str(Terminated()) == "terminated by SIGTERM"
+
+
+def test_the_cli_reports_each_errors_own_exit_code(capsys):
+    from performanceplatform.collector.main import _report
+
+    class Custom(CollectorError):
+        exit_code = 7
+
+    assert _report(Custom("custom")) == 7
+    assert _report(UsageError("bad")) == 2
+    assert _report(RuntimeError("boom")) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["pp-collector: error: custom", "pp-collector: error: command line: bad",
+                   "pp-collector: error: unexpected RuntimeError: boom"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
+import time
+
 import pytest
 import requests
 
@@ -26,6 +30,13 @@ def test_redact_url_hides_secret_parameters_and_passwords():
     shown = http.redact_url("https://user:pw@host/index.php?module=API&token_auth=abc123&x=1")
     assert "abc123" not in shown and "pw" not in shown
     assert "token_auth=***" in shown and "module=API" in shown
+
+
+def test_redact_url_masks_secret_parameters_in_any_letter_case_and_keeps_the_rest():
+    shown = http.redact_url("https://h/p?next=%2Fa/b&Token_Auth=abc1&API_KEY=k1&Key=k2&x=1+2"
+                            "&keyword=kw&token_authx=t")
+    assert shown == ("https://h/p?next=%2Fa/b&Token_Auth=***&API_KEY=***&Key=***&x=1+2"
+                     "&keyword=kw&token_authx=t")
 
 
 def test_timeouts_come_from_the_environment(monkeypatch):
@@ -88,3 +99,84 @@ def test_retries_stop_when_the_total_time_is_spent(sandbox):
     response = http.send(http.make_session(), "GET", f"{sandbox.url}/_status", policy=policy)
     assert response.status_code == 503
     assert len(served(sandbox, "backdrop")) == 1
+
+
+# -- timeouts ---------------------------------------------------------------------------------
+
+def test_the_default_timeout_without_an_environment(monkeypatch):
+    monkeypatch.delenv(http.ENV_TIMEOUT, raising=False)
+    assert http.timeout_from_env() == http.DEFAULT_TIMEOUT == (10.0, 120.0)
+    assert http.make_session().timeout == (10.0, 120.0)
+
+
+def test_the_session_applies_its_timeout_to_a_request_that_gives_none(sandbox):
+    inject(sandbox, service="backdrop", status=None, delay=1.5, count=2)
+    session = http.CollectorSession(timeout=(2.0, 0.3))
+    started = time.monotonic()
+    with pytest.raises(requests.ReadTimeout):
+        session.get(f"{sandbox.url}/_status")
+    assert time.monotonic() - started < 1.4
+    assert session.get(f"{sandbox.url}/_status", timeout=5).status_code == 200  # given: kept
+
+
+def test_a_backdrop_that_hangs_past_the_timeout_fails_the_run(sandbox, run_cli):
+    from tests.performanceplatform.collector.test_main import QUERY, assert_one_line_failure
+
+    inject(sandbox, service="backdrop", status=503, delay=3, count=5)  # 503: nothing stored late
+    started = time.monotonic()
+    result = run_cli(QUERY, {}, env={http.ENV_TIMEOUT: "2,0.3"})
+    assert_one_line_failure(result, "POST", "/data/g/t", "could not connect (ReadTimeout)")
+    assert time.monotonic() - started < 12
+
+
+# -- retries ----------------------------------------------------------------------------------
+
+def answer_with(retry_after: str) -> requests.Response:
+    response = requests.Response()
+    response.headers["Retry-After"] = retry_after
+    return response
+
+
+def test_retry_after_as_an_http_date(monkeypatch):
+    monkeypatch.setenv(http.ENV_BACKOFF_SCALE, "1")
+    policy = http.RetryPolicy(base_delay=0.01)
+    soon = email.utils.format_datetime(
+        dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30), usegmt=True)
+    assert 28 <= policy.delay(1, answer_with(soon)) <= 31
+    past = email.utils.format_datetime(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc),
+                                       usegmt=True)
+    assert policy.delay(1, answer_with(past)) < 0.03  # the normal backoff
+    assert policy.delay(1, answer_with("next tuesday")) < 0.03
+
+
+def test_retry_after_is_capped_by_the_total_time(monkeypatch):
+    monkeypatch.setenv(http.ENV_BACKOFF_SCALE, "1")
+    policy = http.RetryPolicy(base_delay=0.01, max_total=20)
+    assert 20 <= policy.delay(1, answer_with("3600")) < 20.1
+
+
+@pytest.mark.parametrize("retry,served_count", [(True, 2), (False, 1)])
+def test_retry_connection_errors_is_honoured(sandbox, retry, served_count):
+    inject(sandbox, service="backdrop", reset=True, status=None, count=1)
+    policy = http.RetryPolicy(retry_connection_errors=retry)
+    if retry:
+        assert http.send(http.make_session(), "GET", f"{sandbox.url}/_status",
+                         policy=policy).status_code == 200
+    else:
+        with pytest.raises(requests.ConnectionError):
+            http.send(http.make_session(), "GET", f"{sandbox.url}/_status", policy=policy)
+    assert len(served(sandbox, "backdrop")) == served_count
+
+
+def test_4xx_is_not_retried_by_default(sandbox):
+    inject(sandbox, service="backdrop", status=404, count=3)
+    response = http.send(http.make_session(), "GET", f"{sandbox.url}/_status")
+    assert response.status_code == 404 and len(served(sandbox, "backdrop")) == 1
+
+
+# -- an empty 200 answer ----------------------------------------------------------------------
+
+def test_an_empty_200_from_a_source_is_a_source_error(sandbox):
+    inject(sandbox, service="backdrop", status=200, body="")
+    with pytest.raises(SourceError, match="HTTP 200 with a body that is not JSON"):
+        http.source_json(http.make_session(), "GET", f"{sandbox.url}/_status")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 import pytest
 
@@ -10,6 +12,7 @@ from performanceplatform.utils.redact import (
     RedactingFilter,
     forget_secrets,
     redact,
+    redact_value,
     register_secrets,
     secret_values,
 )
@@ -43,3 +46,48 @@ def test_filter_rewrites_messages_and_arguments():
     record = logging.LogRecord("x", logging.INFO, "f", 1, "password %s", ("hunter2",), None)
     assert RedactingFilter().filter(record)
     assert record.getMessage() == "password ***"
+
+
+def test_registered_secrets_are_masked_in_every_encoding():
+    from urllib.parse import quote, quote_plus
+
+    secret = "Pw/d+x=1&y z-é%41"
+    register_secrets([secret])
+    lower = re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(secret, safe=""))
+    for form in (secret, quote(secret, safe=""), quote(secret), quote_plus(secret), lower,
+                 json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]):
+        assert redact(f"<{form}>") == "<***>", form
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("GET /x?Token_Auth=abc&API_KEY=def HTTP/1.1", "GET /x?Token_Auth=***&API_KEY=*** HTTP/1.1"),
+    ("url=https://h/p?access_token=a.b-c#top", "url=https://h/p?access_token=***#top"),
+    ("key=1 apikey=2 PASSWORD=3 client_secret=4", "key=*** apikey=*** PASSWORD=*** "
+                                                 "client_secret=***"),
+    ("monkey=1 keymetrics=2 my-key=3 token_authx=4", "monkey=1 keymetrics=2 my-key=3 "
+                                                     "token_authx=4"),
+    ("token= x", "token= x"),
+])
+def test_secret_url_parameters_are_masked_in_free_text_in_any_letter_case(text, shown):
+    assert redact(text) == shown
+
+
+def test_filter_masks_parameters_with_no_secret_registered_and_cleans_extra_fields():
+    register_secrets(["hunter2"])
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "GET %s", ("/a?TOKEN=t0k3n",), None)
+    record.query = {"pw": ["hunter2", ("hunter2",)], "n": 1}
+    record.note = "api_key=k3y"
+    assert RedactingFilter().filter(record)
+    assert record.getMessage() == "GET /a?TOKEN=***"
+    assert record.query == {"pw": ["***", ("***",)], "n": 1}
+    assert record.note == "api_key=***"
+    forget_secrets()
+    bare = logging.LogRecord("x", logging.INFO, "f", 1, "GET /a?token_auth=t0k3n", None, None)
+    assert RedactingFilter().filter(bare)
+    assert bare.getMessage() == "GET /a?token_auth=***"
+
+
+def test_redact_value_keeps_types_and_non_text_values():
+    register_secrets(["s3cr3t"])
+    assert redact_value({"a": ("s3cr3t", 1, None), "b": [True, "x s3cr3t"]}) == \
+        {"a": ("***", 1, None), "b": [True, "x ***"]}

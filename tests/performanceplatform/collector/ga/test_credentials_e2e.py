@@ -75,7 +75,7 @@ def test_every_v3_entrypoint_with_oauth2_credentials(sandbox, run_cli, entrypoin
 def test_explicit_token_uri_and_api_root_without_sandbox_redirection(sandbox, run_cli,
                                                                      tmp_path, kind):
     """TOKEN_URI and API_ROOT aimed at the sandbox's own http URLs, as one would aim them at
-    a proxy; the service account's JWT is addressed to that URL."""
+    a proxy; the service account's JWT keeps Google's documented audience."""
     if kind == "storage":
         credentials = keys.write_storage_credentials(tmp_path)
     else:
@@ -88,7 +88,7 @@ def test_explicit_token_uri_and_api_root_without_sandbox_redirection(sandbox, ru
     assert result.code == 0, result.stderr
     [grant] = grants(sandbox)
     if kind == "pem":
-        assert grant["claims"]["aud"] == token_uri
+        assert grant["claims"]["aud"] == "https://oauth2.googleapis.com/token"
     assert [r["path"] for r in served(sandbox, "google_oauth")] == [
         "/oauth2.googleapis.com/token"]
     assert [r["path"] for r in served(sandbox, "google_v3")] == [

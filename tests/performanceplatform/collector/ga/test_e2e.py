@@ -158,7 +158,7 @@ def test_realtime_refuses_to_back_fill(sandbox, run_cli, credentials):
     query = {"ids": "ga:1", "metrics": "rt:activeUsers"}
     result = run_cli(query_file("ga.realtime", query, data_type="realtime"), credentials,
                      "-s", "2018-08-01", "-e", "2018-08-02")
-    assert result.code == 1
+    assert result.code == 2  # a command-line error
     assert "Cannot backfill realtime collectors" in result.stderr
     assert served(sandbox, "google_v3") == []
 
@@ -227,3 +227,32 @@ def test_dry_run_writes_nothing_and_shows_no_token(sandbox, run_cli, credentials
     for secret in ("sandbox-access-ga-test", "ga-test-secret", "1/ga-test-refresh"):
         assert secret not in result.output
     assert stored(sandbox, "ga", "browsers") == []
+
+
+GA_V3_EMPTY = {"kind": "analytics#gaData", "columnHeaders": [], "totalResults": 0,
+               "query": {}, "itemsPerPage": 1000}
+
+
+@pytest.mark.parametrize("entrypoint, query, dates, body", [
+    ("ga", CORE, ("-s", "2018-07-16", "-e", "2018-07-22"), {"unexpected": [["Chrome", "1"]]}),
+    ("ga", CORE, ("-s", "2018-07-16", "-e", "2018-07-22"),
+     {"kind": "analytics#realtimeData", "columnHeaders": [], "totalResults": 0}),
+    ("ga.realtime", {"ids": "ga:1", "metrics": "rt:activeUsers"}, (), {"unexpected": []}),
+    ("ga.trending", {"id": "1", "metric": "pageviews", "dimensions": ["pageTitle", "pagePath"]},
+     (), {"kind": "analytics#gaData", "rows": []}),
+])
+def test_an_answer_of_the_wrong_shape_is_a_source_error(sandbox, run_cli, credentials,
+                                                         entrypoint, query, dates, body):
+    inject(sandbox, service="google_v3", status=200, body=json.dumps(body))
+    result = run_cli(query_file(entrypoint, query), credentials, *dates)
+    assert result.code == 1
+    line = result.stderr.strip().splitlines()[-1]
+    assert "www.googleapis.com/analytics/v3/data/" in line and "answered HTTP 200 with" in line
+    assert stored(sandbox, "ga", "browsers") == []
+
+
+def test_an_answer_without_rows_is_no_data(sandbox, run_cli, credentials):
+    inject(sandbox, service="google_v3", status=200, body=json.dumps(GA_V3_EMPTY))
+    result = run_cli(query_file("ga", CORE), credentials, "-s", "2018-07-16", "-e", "2018-07-29")
+    assert result.code == 0, result.stderr
+    assert len(stored(sandbox, "ga", "browsers")) == 3  # the second week only

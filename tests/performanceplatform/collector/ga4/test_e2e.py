@@ -6,6 +6,7 @@ import base64
 import json
 
 import pytest
+import requests
 
 from tests.helpers import inject, served, stored
 from tests.performanceplatform.utils.google import keys
@@ -111,18 +112,138 @@ def test_quota_and_metadata_flags_are_logged(run_cli, sandbox, settings, credent
     result = run_cli(ga4_query({"returnPropertyQuota": True}), credentials, "-s",
                      "2018-07-16", "-e", "2018-07-22")
     assert result.code == 0
-    assert "property quota" in result.stderr and "tokensPerDay" in result.stderr
+    assert "quota at the end of the run" in result.stderr and "tokensPerDay" in result.stderr
     assert "thresholding" in result.stderr and "sampled" in result.stderr
 
 
-def test_resource_exhausted_is_retried(run_cli, sandbox, settings, credentials):
+def test_resource_exhausted_stops_at_once_naming_the_quota(run_cli, sandbox, settings,
+                                                           credentials):
     body = json.dumps({"error": {"code": 429, "status": "RESOURCE_EXHAUSTED",
-                                 "message": "Exhausted property tokens"}})
+                                 "message": "Exhausted property tokens per hour."}})
     inject(sandbox, service="ga4", status=429, count=2, body=body)
     result = run_cli(ga4_query(), credentials, "-s", "2018-07-16", "-e", "2018-07-22")
+    assert result.code == 1
+    assert [r["status"] for r in served(sandbox, "ga4")] == [429]
+    line = result.stderr.strip().splitlines()[-1]
+    assert "RESOURCE_EXHAUSTED" in line and "tokensPerHour is spent" in line
+    assert "without retrying" in line and ":runReport" in line
+    assert stored(sandbox, "g4", "visits") == []
+
+
+def test_a_quota_spent_during_a_back_fill_is_named_from_the_last_answer(
+        run_cli, sandbox, settings, credentials):
+    """The simulator refuses the third request (5 tokens each, 12 allowed an hour)."""
+    settings["ga4"]["quota_limits"] = {"tokensPerHour": 12}
+    result = run_cli(ga4_query({"limit": 8}), credentials, "-s", "2018-07-16", "-e",
+                     "2018-07-29")
+    assert result.code == 1
+    assert [r["status"] for r in served(sandbox, "ga4")] == [200, 200, 429]
+    line = result.stderr.strip().splitlines()[-1]
+    assert "property quota tokensPerHour is spent" in line
+    assert "quota at the end of the run: tokensPerDay" in result.stderr
+    assert "tokensPerHour 2 left" in result.stderr
+
+
+def test_server_errors_are_retried_within_a_budget_for_the_run(run_cli, sandbox, settings,
+                                                               credentials):
+    inject(sandbox, service="ga4", status=503, count=1)
+    inject(sandbox, service="ga4", status=500, count=1, path="/analyticsdata.googleapis.com")
+    ok = run_cli(ga4_query(), credentials, "-s", "2018-07-16", "-e", "2018-07-29")
+    assert ok.code == 0, ok.stderr
+    assert [r["status"] for r in served(sandbox, "ga4")] == [503, 500, 200, 200]
+    sandbox.reset()
+    inject(sandbox, service="ga4", status=503, count=10)
+    failed = run_cli(ga4_query(), credentials, "-s", "2018-07-16", "-e", "2018-07-22")
+    assert failed.code == 1
+    assert [r["status"] for r in served(sandbox, "ga4")] == [503, 503, 503]
+    line = failed.stderr.strip().splitlines()[-1]
+    assert "HTTP 503" in line and "not retried further" in line and "10 per project" in line
+
+
+def test_property_quota_is_asked_for_by_default_and_logged_once(run_cli, sandbox, settings,
+                                                               credentials):
+    result = run_cli(ga4_query(), credentials, "-s", "2018-07-16", "-e", "2018-07-29")
     assert result.code == 0, result.stderr
-    assert len(stored(sandbox, "g4", "visits")) == 21
-    assert [r["status"] for r in served(sandbox, "ga4")] == [429, 429, 200]
+    assert result.stderr.count("quota at the end of the run") == 1
+    assert "tokensPerDay 199990 left" in result.stderr  # two requests of 5 tokens
+    opted_out = run_cli(ga4_query({"returnPropertyQuota": False}), credentials, "-s",
+                        "2018-07-16", "-e", "2018-07-22")
+    assert opted_out.code == 0 and "quota at the end" not in opted_out.stderr
+
+
+@pytest.mark.parametrize("entrypoint, body", [
+    (ENTRYPOINT, {"unexpected": []}),
+    (ENTRYPOINT, {"rows": [], "kind": "analyticsData#runRealtimeReport", "metricHeaders": []}),
+    (ENTRYPOINT + ".realtime", {"unexpected": [{"value": 3}]}),
+    (ENTRYPOINT + ".realtime", {"kind": "analyticsData#runRealtimeReport"}),
+])
+def test_an_answer_of_the_wrong_shape_is_a_source_error(run_cli, sandbox, settings,
+                                                         credentials, entrypoint, body):
+    inject(sandbox, service="ga4", status=200, body=json.dumps(body))
+    query = ga4_query(entrypoint=entrypoint)
+    if entrypoint.endswith("realtime"):
+        query["query"] = {"property": "123456"}
+        result = run_cli(query, credentials)
+    else:
+        result = run_cli(query, credentials, "-s", "2018-07-16", "-e", "2018-07-22")
+    assert result.code == 1
+    line = result.stderr.strip().splitlines()[-1]
+    assert "analyticsdata.googleapis.com/v1beta/properties/123456:run" in line
+    assert "answered HTTP 200 with" in line
+    assert stored(sandbox, "g4", "visits") == []
+
+
+def test_an_answer_without_rows_is_no_data(run_cli, sandbox, settings, credentials):
+    empty = {"kind": "analyticsData#runReport", "dimensionHeaders": [{"name": "date"}],
+             "metricHeaders": [{"name": "sessions", "type": "TYPE_INTEGER"}],
+             "metadata": {"currencyCode": "GBP", "timeZone": "Europe/London"}}
+    inject(sandbox, service="ga4", status=200, body=json.dumps(empty))
+    result = run_cli(ga4_query(), credentials, "-s", "2018-07-16", "-e", "2018-07-29")
+    assert result.code == 0, result.stderr
+    assert [r["date"][:8] for r in stored(sandbox, "g4", "visits")][:1] == ["20180723"]
+    assert len(stored(sandbox, "g4", "visits")) == 21  # the second week only
+
+
+def test_data_quality_notes_are_logged_once_per_run(run_cli, sandbox, settings, credentials):
+    settings["ga4"].update(data_loss_from_other_row=True, not_set_rows=True,
+                           subject_to_thresholding=True)
+    result = run_cli(ga4_query({"limit": 5}), credentials, "-s", "2018-07-16", "-e",
+                     "2018-07-29")
+    assert result.code == 0, result.stderr
+    assert "ERROR" not in result.stderr
+    notes = [line for line in result.stderr.splitlines() if "data-quality note" in line]
+    assert len(notes) == 3, notes
+    assert sum("thresholding" in n for n in notes) == 1
+    assert sum("(other)" in n for n in notes) == 1
+    assert sum("browser is '(not set)'" in n for n in notes) == 1
+    records = stored(sandbox, "g4", "visits")
+    assert len(records) == 14 * 4  # 3 rows and an (other) row a day
+    assert sum(r["browser"] == "(other)" for r in records) == 14
+    assert sum(r["browser"] == "(not set)" for r in records) == 14
+
+
+def test_date_hour_keeps_its_hour(run_cli, sandbox, settings, credentials):
+    settings["ga4"]["rows_per_day"] = 3
+    query = ga4_query({"dimensions": ["dateHour"], "metrics": ["sessions"],
+                       "frequency": "daily"})
+    result = run_cli(query, credentials, "-s", "2018-07-16", "-e", "2018-07-16")
+    assert result.code == 0, result.stderr
+    records = stored(sandbox, "g4", "visits")
+    assert [r["dateHour"] for r in records] == ["2018071600", "2018071601", "2018071602"]
+    assert [r["humanId"] for r in records] == [
+        f"visits_20180716000000_day_{hour}_2018-07-16 0{hour[-1]}:00:00"
+        for hour in ("2018071600", "2018071601", "2018071602")]
+    assert len({r["_id"] for r in records}) == 3
+
+
+def test_order_bys_order_the_records(run_cli, sandbox, settings, credentials):
+    settings["ga4"]["rows_per_day"] = 6
+    query = ga4_query({"dimensions": ["browser"], "orderBys": ["-sessions"],
+                       "frequency": "daily"})
+    assert run_cli(query, credentials, "-s", "2018-07-16", "-e", "2018-07-16").code == 0
+    sessions = [r["sessions"] for r in stored(sandbox, "g4", "visits")]
+    assert len(sessions) == 6 and len(set(sessions)) > 1
+    assert sessions == sorted(sessions, reverse=True)
 
 
 def test_google_error_is_one_line_and_nothing_is_written(run_cli, sandbox, settings,
@@ -134,6 +255,8 @@ def test_google_error_is_one_line_and_nothing_is_written(run_cli, sandbox, setti
     assert result.code == 1
     line = result.stderr.strip().splitlines()[-1]
     assert "HTTP 403" in line and "PERMISSION_DENIED" in line and "runReport" in line
+    assert "Viewer role on GA4 property 123456" in line and "Data API is enabled" in line
+    assert "view" not in line.replace("Viewer", "") and "daily quota" not in line
     assert stored(sandbox, "g4", "visits") == []
 
 
@@ -192,10 +315,46 @@ def test_realtime_record(run_cli, sandbox, settings, credentials):
     assert "dataType" not in record and "humanId" not in record
 
 
+def test_realtime_uses_the_total_not_a_sum_over_rows(run_cli, sandbox, settings, credentials):
+    """With dimensions and two minute ranges a user is in several rows; the API's total counts
+    each once, per range."""
+    settings["ga4"]["realtime_rows"] = 4
+    realtime = {"property": "123456", "dimensions": ["unifiedScreenName", "deviceCategory"],
+                "minuteRanges": [{"startMinutesAgo": 29, "endMinutesAgo": 0, "name": "now"},
+                                 {"startMinutesAgo": 29, "endMinutesAgo": 15}]}
+    query = ga4_query(entrypoint=ENTRYPOINT + ".realtime")
+    query["query"] = realtime
+    result = run_cli(query, credentials)
+    assert result.code == 0, result.stderr
+    (record,) = stored(sandbox, "g4", "visits")
+    direct = requests.post(
+        f"{sandbox.url}/analyticsdata.googleapis.com/v1beta/properties/123456:runRealtimeReport",
+        headers={"Authorization": "Bearer sandbox-access-test"}, timeout=10,
+        json={"dimensions": [{"name": n} for n in realtime["dimensions"]],
+              "metrics": [{"name": "activeUsers"}], "minuteRanges": realtime["minuteRanges"],
+              "metricAggregations": ["TOTAL"]}).json()
+    totals = {t["dimensionValues"][-1]["value"]: int(t["metricValues"][0]["value"])
+              for t in direct["totals"]}
+    assert set(totals) == {"now", "date_range_1"}
+    summed = sum(int(r["metricValues"][0]["value"]) for r in direct["rows"])
+    assert record["unique_visitors"] == totals["now"]
+    assert record["unique_visitors"] < summed
+
+
+def test_realtime_with_an_invalid_field_gets_google_s_400(run_cli, sandbox, settings,
+                                                          credentials):
+    query = ga4_query(entrypoint=ENTRYPOINT + ".realtime")
+    query["query"] = {"property": "123456", "dimensions": ["pagePath"]}
+    result = run_cli(query, credentials)
+    assert result.code == 1
+    line = result.stderr.strip().splitlines()[-1]
+    assert "HTTP 400" in line and "INVALID_ARGUMENT" in line and "pagePath" in line
+
+
 def test_realtime_cannot_backfill(run_cli, sandbox, settings, credentials):
     query = ga4_query(entrypoint=ENTRYPOINT + ".realtime")
     query["query"] = {"property": "123456"}
     result = run_cli(query, credentials, "-s", "2018-07-16")
-    assert result.code == 1
+    assert result.code == 2  # a command-line error
     assert "Cannot backfill realtime collectors" in result.stderr
     assert served(sandbox) == []

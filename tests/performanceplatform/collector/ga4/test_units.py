@@ -91,7 +91,26 @@ def test_query_problems_are_all_found():
                     "query.property", "query.limit", "query.keepEmptyRows"]
 
 
-def test_visitors_sums_the_first_metric():
+def test_visitors_is_the_total_not_a_sum():
     assert visitors({}) == 0
-    assert visitors({"rows": [row([], ["12"])]}) == 12
-    assert visitors({"rows": [row(["a"], ["2", "9"]), row(["b"], ["3", "9"])]}) == 5
+    rows = [row(["a"], ["2", "9"]), row(["b"], ["3", "9"])]
+    assert visitors({"rows": rows, "totals": [row(["RESERVED_TOTAL"], ["4", "9"])]}) == 4
+    with pytest.raises(SourceError, match="no totals"):
+        visitors({"rows": rows})
+    two = {"dimensionHeaders": [{"name": "city"}, {"name": "dateRange"}], "rows": rows,
+           "totals": [row(["RESERVED_TOTAL", "late"], ["1"]),
+                      row(["RESERVED_TOTAL", "date_range_0"], ["7"])]}
+    assert visitors(two, [{"startMinutesAgo": 29}, {"name": "late"}]) == 7
+
+
+def test_at_most_9_dimensions_and_10_metrics():
+    problems = Problems("q")
+    parse_report_query({"property": "1", "metrics": [f"m{i}" for i in range(11)],
+                        "dimensions": [f"d{i}" for i in range(10)]}, {}, problems)
+    found = dict(problems.found)
+    assert "at most 10 metrics" in found["query.metrics"]
+    assert "at most 9 dimensions" in found["query.dimensions"]
+    fine = Problems("q")
+    parse_report_query({"property": "1", "metrics": [f"m{i}" for i in range(10)],
+                        "dimensions": [f"d{i}" for i in range(9)]}, {}, fine)
+    assert fine.found == []

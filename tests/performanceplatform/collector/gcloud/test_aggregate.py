@@ -9,6 +9,7 @@ import pytest
 from performanceplatform.collector.gcloud.aggregate import (
     aggregate,
     make_aggregated_sales_row,
+    published_lots,
     spending_group_keys,
     sqlite_round,
 )
@@ -46,6 +47,30 @@ def test_forty_rows_a_month_in_the_original_order():
                                                "2013_03_lotpaas_unknown-sector_large"]
     assert records[39]["_id"] == "2013_03_lotcss_central-gov_sme"
     assert records[40]["_id"].startswith("2013_04_")
+
+
+def test_todays_lots_give_thirty_rows_a_month():
+    records = aggregate([sale(2024, 5, 10.0, lot="software"), sale(2024, 6, 5.0, lot="hosting")])
+    assert len(records) == 60
+    assert records[0]["_id"] == "2024_05_lothosting_wider-public-sector_large"
+    assert records[29]["_id"] == "2024_05_lotsupport_central-gov_sme"
+    sold = [r for r in records if r["count"]]
+    assert [(r["_id"], r["lot"], r["monthly_spend"]) for r in sold] == [
+        ("2024_05_lotsoftware_central-gov_sme", "Cloud software", 10.0),
+        ("2024_06_lothosting_central-gov_sme", "Cloud hosting", 5.0)]
+    june_software = [r for r in records if r["_id"] == "2024_06_lotsoftware_central-gov_sme"]
+    assert june_software[0]["cumulative_spend"] == 10.0
+
+
+def test_lots_published_are_those_of_the_generations_in_the_file():
+    assert published_lots(["css"]) == ["paas", "iaas", "saas", "css"]
+    assert published_lots(["support"]) == ["hosting", "software", "support"]
+    assert published_lots(["support", "iaas"]) == ["paas", "iaas", "saas", "css",
+                                                   "hosting", "software", "support"]
+    mixed = aggregate([sale(2017, 6, 1.0, lot="saas"), sale(2017, 6, 2.0, lot="hosting")])
+    assert len(mixed) == 70
+    assert [r["_id"] for r in mixed[39:41]] == ["2017_06_lotcss_central-gov_sme",
+                                                "2017_06_lothosting_wider-public-sector_large"]
 
 
 def test_monthly_and_cumulative_figures():  # 79–81

@@ -38,18 +38,19 @@ def monthly_totals(data: bytes) -> dict[str, tuple[Decimal, int]]:
     return totals
 
 
-def check_published(records: list[dict], data: bytes) -> None:
+def check_published(records: list[dict], data: bytes, per_month: int = 40,
+                    first_lot: str = "paas") -> None:
     totals = monthly_totals(data)
-    assert len(records) == 40 * len(totals)
-    assert records[0]["_id"] == f"{min(totals)}_lotpaas_wider-public-sector_large"
+    assert len(records) == per_month * len(totals)
+    assert records[0]["_id"] == f"{min(totals)}_lot{first_lot}_wider-public-sector_large"
     for month, (spend, count) in totals.items():
         rows = [r for r in records if r["_id"].startswith(month + "_")]
-        assert len(rows) == 40
+        assert len(rows) == per_month
         assert sum(r["count"] for r in rows) == count
         assert abs(sum(Decimal(str(r["monthly_spend"])) for r in rows) - spend) < Decimal("0.2")
         year, number = month.split("_")
         assert {r["_timestamp"][:10] for r in rows} == {f"{year}-{number}-01"}
-    last = records[-40:]
+    last = records[-per_month:]
     assert sum(r["cumulative_count"] for r in last) == sum(c for _, c in totals.values())
 
 
@@ -127,3 +128,41 @@ def test_dry_run_writes_nothing(run_cli, sandbox):
     result = run_cli(query(), {}, "--dry-run")
     assert result.code == 0, result.stderr
     assert [r for r in served(sandbox, "backdrop") if r["method"] != "GET"] == []
+
+
+def test_todays_lots_are_published(run_cli, sandbox, service_settings):
+    service_settings("gcloud").update({"lots": "g-cloud-9", "months": 2, "first_month": "2024-03"})
+    result = run_cli(query(csv_url=CSV_URL), {})
+    assert result.code == 0, result.stderr
+    records = stored(sandbox, GROUP, TYPE)
+    check_published(records, make_sales_csv(2, first_month="2024-03", lots="g-cloud-9"),
+                    per_month=30, first_lot="hosting")
+    assert {r["lot"] for r in records} == {"Cloud hosting", "Cloud software", "Cloud support"}
+    assert records[-1]["_id"] == "2024_04_lotsupport_central-gov_sme"
+
+
+def test_a_file_spanning_g_cloud_8_and_9_publishes_both_sets_of_lots(run_cli, sandbox,
+                                                                     service_settings):
+    service_settings("gcloud").update({"lots": "mixed", "months": 2})
+    result = run_cli(query(csv_url=CSV_URL), {})
+    assert result.code == 0, result.stderr
+    records = stored(sandbox, GROUP, TYPE)
+    check_published(records, make_sales_csv(2, lots="mixed"), per_month=70)
+    assert [r["_id"] for r in records[39:41]] == ["2017_03_lotcss_central-gov_sme",
+                                                  "2017_03_lothosting_wider-public-sector_large"]
+
+
+def test_an_unknown_lot_names_the_lot_and_the_line_and_writes_nothing(run_cli, sandbox,
+                                                                      tmp_path):
+    seed_old_record(sandbox)
+    data = make_sales_csv(months=1, rows_per_month=5, lots="g-cloud-9")
+    lines = data.split(b"\r\n")
+    lines[4] = b"Cloud brokerage" + lines[4][lines[4].index(b","):]
+    (tmp_path / "spend.csv").write_bytes(b"\r\n".join(lines))
+    result = run_cli(query(csv_file=str(tmp_path / "spend.csv")), {})
+    assert result.code == 1
+    assert "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "error" in line]
+    assert "spend.csv line 5: unknown LotDescription 'Cloud brokerage'" in line
+    assert "'Cloud hosting'" in line  # what it would have accepted
+    assert [r["_id"] for r in stored(sandbox, GROUP, TYPE)] == ["old-record"]

@@ -9,6 +9,7 @@ import pytest
 from performanceplatform.collector.gcloud.records import (
     Sale,
     decode,
+    lot_code,
     parse_month_year,
     parse_price,
     parse_sales,
@@ -71,6 +72,9 @@ def test_unknown_sector_is_a_warning(caplog):
     ("Specialist Cloud Services,2017-03-01,1,Health,SME,,S,C", "dd/mm/yyyy"),
     ("Specialist Cloud Services,01/13/2017,1,Health,SME,,S,C", "no such month"),
     ("Specialist Cloud Services,01/03/2017,n/a,Health,SME,,S,C", "not a number: 'n/a'"),
+    # Python 3's float() reads 1_000 as 1000.0; the original's Python 2 refused it
+    ("Specialist Cloud Services,01/03/2017,1_000,Health,SME,,S,C", "not a number: '1_000'"),
+    ("Cloud support,01/03/2017,£1_000.00,Health,SME,,S,C", "not a number: '£1_000.00'"),
     ("Specialist Cloud Services,01/03/2017,1,Health,Medium,,S,C", "SME or Large 'Medium'"),
     ("Specialist Cloud Services,01/03/2017,1", "missing value for"),
 ])
@@ -105,3 +109,29 @@ def test_a_leading_utf8_byte_order_mark_is_dropped():
 def test_a_byte_order_mark_elsewhere_is_left_alone():
     data = f"{HEADER}\r\n".encode("cp1252") + b"\xef\xbb\xbf"
     assert decode(data, "test.csv").endswith("\r\nï»¿")
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Cloud hosting", "hosting"), ("Cloud software", "software"), ("Cloud support", "support"),
+    ("Cloud Hosting", "hosting"), ("CLOUD SUPPORT", "support"), ("Cloud  software ", "software"),
+    ("Infrastructure as a Service (IaaS)", "iaas"), ("Specialist Cloud Services", "css"),
+])
+def test_lots_of_g_cloud_9_onwards_and_of_the_original(text, code):
+    assert lot_code(text) == code
+
+
+def test_todays_lots_in_a_csv():
+    text = (f"{HEADER}\r\nCloud hosting,01/05/2024,\"£1,200.50\",Central Government,SME,,S,C\r\n"
+            "Cloud support,01/05/2024,10,Health,Large,,S,C\r\n")
+    assert [(sale.lot, sale.total_ex_vat) for sale in sales(text)] == [("hosting", 1200.5),
+                                                                       ("support", 10.0)]
+
+
+def test_an_unknown_lot_names_every_known_one():
+    with pytest.raises(ValueError) as caught:
+        lot_code("Cloud brokerage")
+    message = str(caught.value)
+    assert message.startswith("unknown LotDescription 'Cloud brokerage' (known lots: ")
+    for name in ("Specialist Cloud Services", "Cloud hosting", "Cloud software",
+                 "Cloud support"):
+        assert repr(name) in message

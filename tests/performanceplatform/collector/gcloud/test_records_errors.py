@@ -35,7 +35,10 @@ def test_missing_columns_are_all_named():
 
 def test_a_bad_row_names_its_line():
     error = failure_of(f"{HEADER}\n{GOOD}\nCloud Stuff,01/03/2017,1,Health,SME,,S,C\n")
-    assert str(error) == "gcloud: spend.csv line 3: unknown LotDescription 'Cloud Stuff'"
+    assert str(error) == ("gcloud: spend.csv line 3: unknown LotDescription 'Cloud Stuff' "
+                          "(known lots: 'Infrastructure as a Service (IaaS)', 'Platform as a "
+                          "Service (PaaS)', 'Software as a Service (SaaS)', 'Specialist Cloud "
+                          "Services', 'Cloud hosting', 'Cloud software', 'Cloud support')")
 
 
 def test_a_csv_error_names_its_line():

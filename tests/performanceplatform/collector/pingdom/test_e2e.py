@@ -24,8 +24,22 @@ def query(name="govuk_search", options=None):
             "query": {"name": name}, "options": options or {}}
 
 
-def expected_records(check_id, name, hours=5):
-    start = int(dt.datetime(2018, 8, 10, tzinfo=dt.timezone.utc).timestamp())
+def unix(*when):
+    return int(dt.datetime(*when, tzinfo=dt.timezone.utc).timestamp())
+
+
+def summaries(sandbox):
+    """``(from, to)`` of each summary.performance request, as integers, in order."""
+    return [(int(float(dict(r["query"])["from"])), int(float(dict(r["query"])["to"])))
+            for r in served(sandbox, "pingdom") if "summary.performance" in r["path"]]
+
+
+def statuses(sandbox):
+    return [r["status"] for r in served(sandbox, "pingdom")]
+
+
+def expected_records(check_id, name, hours=5, start=None):
+    start = unix(2018, 8, 10) if start is None else start
     records = []
     for n in range(hours):
         hour = _period(str(check_id), start + 3600 * n, 3600, True)
@@ -87,12 +101,111 @@ def test_a_refused_password_is_reported(sandbox, run_cli):
     assert "bad-password" not in result.output
 
 
-def test_429_is_retried_after_retry_after_then_succeeds(sandbox, run_cli):
-    inject(sandbox, service="pingdom", status=429, count=2, headers={"Retry-After": "1"})
+def test_429_without_limit_headers_is_retried_with_backoff(sandbox, run_cli):
+    inject(sandbox, service="pingdom", status=429, count=2)
     result = run_cli(query(), TOKEN, *WINDOW)
     assert result.code == 0, result.stderr
-    assert [r["status"] for r in served(sandbox, "pingdom")] == [429, 429, 200, 200]
+    assert statuses(sandbox) == [429, 429, 200, 200]
     assert written(sandbox) == expected_records(5257438, "govuk_search")
+
+
+def test_a_spent_limit_that_resets_soon_is_waited_for(sandbox, run_cli, service_settings):
+    # a 3 s window: the plain backoff's first wait (1-2 s) would be refused again
+    service_settings("pingdom").update(short_limit=1, short_window=3)
+    result = run_cli(query(), TOKEN, *WINDOW, env={"PP_COLLECTOR_BACKOFF_SCALE": "1"})
+    assert result.code == 0, result.stderr
+    assert statuses(sandbox) == [200, 429, 200]
+    assert "retrying in 4.0 s" in result.stderr
+    assert written(sandbox) == expected_records(5257438, "govuk_search")
+
+
+def test_a_spent_limit_that_resets_later_fails_at_once_saying_when(sandbox, run_cli,
+                                                                    service_settings):
+    service_settings("pingdom").update(short_limit=1)
+    result = run_cli(query(), TOKEN, *WINDOW, env={"PP_COLLECTOR_NOW": "2018-08-13T09:30Z"})
+    assert result.code == 1
+    assert statuses(sandbox) == [200, 429]
+    line = result.stderr.strip().splitlines()[-1]
+    assert "HTTP 429" in line and "Request limit exceeded, try again later" in line
+    assert "resets in 60 min: run again after 2018-08-13 10:30 UTC" in line
+    assert stored(sandbox, "govuk", "monitoring") == []
+
+
+def test_api_2_0_rate_limit_403_is_waited_for(sandbox, run_cli, service_settings):
+    service_settings("pingdom").update(short_limit=1, short_window=1)
+    result = run_cli(query(), LEGACY, *WINDOW, env={"PP_COLLECTOR_BACKOFF_SCALE": "1"})
+    assert result.code == 0, result.stderr
+    assert statuses(sandbox) == [200, 403, 200]
+    assert written(sandbox) == expected_records(5257438, "govuk_search")
+
+
+def test_a_403_whose_body_says_rate_limit_is_retried_with_backoff(sandbox, run_cli):
+    body = ('{"error": {"statuscode": 403, "statusdesc": "Forbidden", '
+            '"errormessage": "Request limit exceeded, try again later"}}')
+    inject(sandbox, service="pingdom", status=403, count=2, body=body,
+           path="/api.pingdom.com/api/2.0/summary")
+    result = run_cli(query(), LEGACY, *WINDOW)
+    assert result.code == 0, result.stderr
+    assert statuses(sandbox) == [200, 403, 403, 200]
+    assert written(sandbox) == expected_records(5257438, "govuk_search")
+
+
+def test_any_other_403_fails_at_once_as_refused_credentials(sandbox, run_cli):
+    result = run_cli(query(), dict(LEGACY, app_key="bad-app-key"), *WINDOW)
+    assert result.code == 1
+    assert statuses(sandbox) == [403]
+    line = result.stderr.strip().splitlines()[-1]
+    assert "HTTP 403" in line and "credentials were refused" in line
+    assert "bad-app-key" not in result.output
+
+
+def test_a_long_window_is_asked_for_in_pieces_of_at_most_31_days(sandbox, run_cli):
+    result = run_cli(query(options={"chunk-size": 5000}), TOKEN,
+                     "-s", "2018-01-01T00:00:00", "-e", "2018-03-15T00:00:00")
+    assert result.code == 0, result.stderr
+    assert summaries(sandbox) == [(unix(2018, 1, 1), unix(2018, 2, 1)),
+                                  (unix(2018, 2, 1), unix(2018, 3, 4)),
+                                  (unix(2018, 3, 4), unix(2018, 3, 15))]
+    assert written(sandbox) == expected_records(5257438, "govuk_search", hours=73 * 24,
+                                                start=unix(2018, 1, 1))
+
+
+def test_an_end_only_run_starts_at_the_hour_the_check_was_created(sandbox, run_cli,
+                                                                  service_settings):
+    created = unix(2018, 8, 8, 13, 20)
+    service_settings("pingdom")["checks"] = [
+        {"id": 5257438, "name": "govuk_search", "created": created}]
+    result = run_cli(query(), TOKEN, "-e", "2018-08-10T05:00:00")
+    assert result.code == 0, result.stderr
+    assert summaries(sandbox) == [(unix(2018, 8, 8, 13), unix(2018, 8, 10, 5))]
+    assert written(sandbox) == expected_records(5257438, "govuk_search", hours=40,
+                                                start=unix(2018, 8, 8, 13))
+
+
+def test_an_end_only_run_without_a_created_time_looks_back_366_days(sandbox, run_cli,
+                                                                    service_settings):
+    service_settings("pingdom")["checks"] = [
+        {"id": 5257438, "name": "govuk_search", "created": None}]
+    result = run_cli(query(), TOKEN, "-e", "2018-08-10T05:00:00", "--dry-run")
+    assert result.code == 0, result.stderr
+    asked = summaries(sandbox)
+    assert asked[0][0] == unix(2018, 8, 10, 5) - 366 * 86400
+    assert asked[-1][1] == unix(2018, 8, 10, 5) and len(asked) == 12
+    assert all(b - a <= 31 * 86400 for a, b in asked)
+    assert all(asked[n][1] == asked[n + 1][0] for n in range(len(asked) - 1))
+
+
+def test_hours_lacking_metrics_are_written_with_what_they_have(sandbox, run_cli,
+                                                               service_settings):
+    service_settings("pingdom")["missing"] = {"avgresponse": 2}
+    result = run_cli(query(), TOKEN, *WINDOW)
+    assert result.code == 0, result.stderr
+    expected = expected_records(5257438, "govuk_search")
+    for record in expected[::2]:  # 2018-08-10T00:00 is an even hour since the epoch
+        del record["avgresponse"]
+    assert written(sandbox) == expected
+    notes = [line for line in result.stderr.splitlines() if "lacked fields" in line]
+    assert len(notes) == 1 and "3 of 5 hours" in notes[0] and "avgresponse 3" in notes[0]
 
 
 def test_503_twice_then_success(sandbox, run_cli):  # spec §7.7 examples 87–89, today's rules

@@ -4,7 +4,12 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.collector.pingdom.records import hour_start, to_record, to_records
+from performanceplatform.collector.pingdom.records import (
+    Gaps,
+    hour_start,
+    to_record,
+    to_records,
+)
 from performanceplatform.utils.errors import SourceError
 
 HOUR = {"avgresponse": 721, "downtime": 523, "unmonitored": 12, "uptime": 3599,
@@ -35,6 +40,31 @@ def test_start_times_are_utc():  # 11
     assert hour_start(1356998500) == dt.datetime(2013, 1, 1, 0, 1, 40, tzinfo=dt.timezone.utc)
 
 
-def test_a_malformed_hour_is_a_source_error():
+@pytest.mark.parametrize("bad", [{"starttime": "soon"}, ["not", "an", "object"], None])
+def test_a_malformed_hour_is_a_source_error(bad):
     with pytest.raises(SourceError, match="hour 2 .* malformed"):
-        list(to_records([HOUR, {"starttime": 1}], "x"))
+        list(to_records([HOUR, bad], "x"))
+
+
+def test_an_hour_lacking_metrics_keeps_its_id_and_the_metrics_it_has():
+    gaps = Gaps()
+    hours = [HOUR, {"starttime": 1371337200, "avgresponse": 400},
+             {"avgresponse": 1}, {"starttime": 1371340800, "uptime": 3600, "downtime": 0}]
+    records = list(to_records(hours, "testCheck", gaps))
+    assert [r["_id"] for r in records] == [
+        "testCheck.2013-06-15T22:00:00+00:00", "testCheck.2013-06-15T23:00:00+00:00",
+        "testCheck.2013-06-16T00:00:00+00:00"]
+    assert records[1] == {"_timestamp": "2013-06-15T23:00:00+00:00",
+                          "_id": "testCheck.2013-06-15T23:00:00+00:00", "check": "testCheck",
+                          "avgresponse": 400}
+    assert records[2]["uptime"] == 3600 and "unmonitored" not in records[2]
+    assert gaps.summary() == (
+        "pingdom: 3 of 4 hours lacked fields (hours lacking each: starttime 1, avgresponse 1, "
+        "uptime 2, downtime 2, unmonitored 3); their records were written without those "
+        "fields; the 1 without starttime could not be dated and were not written")
+
+
+def test_no_gaps_no_summary():
+    gaps = Gaps()
+    list(to_records([HOUR], "x", gaps))
+    assert gaps.summary() is None

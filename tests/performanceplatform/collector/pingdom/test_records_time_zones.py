@@ -20,6 +20,7 @@ def test_an_aware_start_in_another_zone_is_turned_into_utc():
 
 def test_a_malformed_hour_names_the_error_class():
     with pytest.raises(SourceError) as failure:
-        list(to_records([{"starttime": 1}], "my check"))
-    assert str(failure.value) == ("pingdom: hour 1 of summary.performance for check 'my check' "
-                                  "is malformed (KeyError: 'avgresponse')")
+        list(to_records([{"starttime": 0}, {"starttime": "soon"}], "my check"))
+    assert str(failure.value) == ("pingdom: hour 2 of summary.performance for check 'my check' "
+                                  "is malformed (ValueError: invalid literal for int() with "
+                                  "base 10: 'soon')")

@@ -3,8 +3,11 @@
 import datetime as dt
 
 from performanceplatform.collector.pingdom.window import (
+    MAX_LOOK_BACK,
     naive_utc,
     parse_time_range,
+    pieces,
+    run_window,
     truncate_to_hour,
     unix_seconds,
 )
@@ -61,3 +64,42 @@ def test_an_offset_is_converted_to_utc_and_dates_are_midnight():
 
 def test_unix_seconds_are_utc_whatever_the_host_zone():
     assert unix_seconds(dt.datetime(2012, 12, 31, 18)) == 1356976800
+
+
+def test_a_window_that_fits_is_one_piece_as_given():
+    start, end = dt.datetime(2018, 8, 10), dt.datetime(2018, 9, 10)  # exactly 31 days
+    assert pieces(start, end) == [(start, end)]
+    assert pieces(end, start) == [(end, start)]  # same-day runs whose end is before the start
+
+
+def test_a_longer_window_is_cut_into_consecutive_pieces_of_31_days():
+    start, end = dt.datetime(2018, 1, 1), dt.datetime(2018, 3, 15)
+    assert pieces(start, end) == [
+        (start, dt.datetime(2018, 2, 1)),
+        (dt.datetime(2018, 2, 1), dt.datetime(2018, 3, 4)),
+        (dt.datetime(2018, 3, 4), end)]
+
+
+def test_an_end_only_run_starts_at_the_creation_hour():
+    end = dt.datetime(2018, 8, 10, 5)
+    assert run_window(None, end, created=1380086400 + 1200) == (
+        dt.datetime(2013, 9, 25, 5), end)
+
+
+def test_an_end_only_run_without_a_usable_created_looks_back_366_days():
+    end = dt.datetime(2018, 8, 10, 5)
+    for created in (None, "1380086400", True, -5, 10 ** 20):
+        assert run_window(None, end, created=created) == (end - MAX_LOOK_BACK, end)
+
+
+def test_a_check_created_after_the_end_asks_for_nothing():
+    end = dt.datetime(2018, 8, 10, 5)
+    assert run_window(None, end, created=unix_seconds(dt.datetime(2019, 1, 1))) == (end, end)
+
+
+def test_created_does_not_move_other_windows():
+    start, end = dt.datetime(2013, 6, 10, 10), dt.datetime(2013, 6, 15, 13)
+    assert run_window(start, end, created=1380086400) == (start, end)
+    assert run_window(start, None, created=1380086400,
+                      now=dt.datetime(2014, 1, 1, tzinfo=dt.timezone.utc)) == (
+        start, dt.datetime(2014, 1, 1))

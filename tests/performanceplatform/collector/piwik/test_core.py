@@ -30,10 +30,27 @@ GOALS = {"From 2015-05-11 to 2015-05-17": {"nb_conversions": 735, "nb_visits_con
                                            "conversion_rate": 17.03, "revenue": 0}}
 
 
-def test_default_parameters():  # 13
+def test_default_parameters():  # 13, and every row (Matomo's default limit is 100)
     assert request_params(QUERY, None, None) == {
         "method": "SomeNamespace.someMethod", "idSite": "7", "format": "json",
-        "period": "week", "date": "previous1"}
+        "period": "week", "date": "previous1", "filter_limit": "-1"}
+
+
+def test_the_querys_own_filter_limit_is_honoured():
+    assert request_params(dict(QUERY, filter_limit=500), None, None)["filter_limit"] == "500"
+    query = dict(QUERY, filter_limit=500, api_method_arguments={"filter_limit": "20"})
+    assert request_params(query, None, None)["filter_limit"] == "20"
+
+
+@pytest.mark.parametrize("limit", ["all", 0, -2, True, 1.5, None])
+def test_a_filter_limit_is_a_number_of_rows_or_minus_one(limit):
+    with pytest.raises(ConfigError, match="query.filter_limit"):
+        validate({"url": "http://x", "token_auth": "t"}, dict(QUERY, filter_limit=limit), {})
+
+
+@pytest.mark.parametrize("limit", [-1, "-1", 1, "250"])
+def test_good_filter_limits(limit):
+    validate({"url": "http://x", "token_auth": "t"}, dict(QUERY, filter_limit=limit), {})
 
 
 def test_daily_frequency_is_period_day():  # 14

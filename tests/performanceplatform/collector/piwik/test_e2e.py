@@ -75,10 +75,65 @@ def test_weekly_range(sandbox, run_cli):
                      "-s", "2018-07-16", "-e", "2018-08-05")
     assert result.code == 0, result.stderr
     answer = source_answer(sandbox, period="week", date="2018-07-16,2018-08-05")
-    assert list(answer) == ["From 2018-07-16 to 2018-07-22", "From 2018-07-23 to 2018-07-29",
-                            "From 2018-07-30 to 2018-08-05"]
-    want = expected(answer, "week", {k: k[5:15] for k in answer})
+    assert list(answer) == ["2018-07-16,2018-07-22", "2018-07-23,2018-07-29",
+                            "2018-07-30,2018-08-05"]
+    want = expected(answer, "week", {k: k[:10] for k in answer})
     assert by_id(written(sandbox)) == by_id(want)
+
+
+def test_both_week_label_forms_write_the_same_records(sandbox, run_cli, service_settings):
+    runs = []
+    for version in ("2.16.5", "5.2.0"):  # "From 2018-07-16 to 2018-07-22", "2018-07-16,..."
+        service_settings("piwik")["version"] = version
+        result = run_cli(query(frequency="weekly"), credentials(sandbox),
+                         "-s", "2018-07-16", "-e", "2018-08-05")
+        assert result.code == 0, result.stderr
+        runs.append(written(sandbox))
+        sandbox.service("backdrop").store.empty("site_browsers")
+    weeks = [dict(r["query"])["date"] for r in served(sandbox, "piwik")]
+    assert weeks == ["2018-07-16,2018-08-05"] * 2
+    # the same records and ids (in another order: periods come in Python 2's order of keys)
+    assert by_id(runs[0]) == by_id(runs[1]) and len(runs[0]) == 12
+    assert {r["_timestamp"][:10] for r in runs[0]} == {"2018-07-16", "2018-07-23", "2018-07-30"}
+
+
+def test_a_large_site_gets_every_row_and_keeps_the_first_100_as_before(
+        sandbox, run_cli, service_settings):
+    service_settings("piwik")["rows"] = {"3": 250}
+    result = run_cli(query(), credentials(sandbox), "-s", "2018-08-01", "-e", "2018-08-02")
+    assert result.code == 0, result.stderr
+    assert dict(served(sandbox, "piwik")[0]["query"])["filter_limit"] == "-1"
+    everything = source_answer(sandbox, period="day", date="2018-08-01,2018-08-02",
+                               filter_limit="-1")
+    got = by_id(written(sandbox))
+    assert len(got) == 500
+    assert got == by_id(expected(everything, "day", {d: d for d in everything}))
+    # what the original asked for (no filter_limit): Matomo's first 100 rows of each day
+    before = source_answer(sandbox, period="day", date="2018-08-01,2018-08-02")
+    assert [len(rows) for rows in before.values()] == [100, 100]
+    first_100 = expected(before, "day", {d: d for d in before})
+    assert all(record in got for record in first_100)
+
+
+@pytest.mark.parametrize("where", ["query", "api_method_arguments"])
+def test_a_filter_limit_of_the_query_is_honoured_and_a_full_period_warned(
+        sandbox, run_cli, service_settings, where):
+    service_settings("piwik")["rows"] = 250
+    extra = ({"filter_limit": 150} if where == "query"
+             else {"api_method_arguments": {"filter_limit": "150"}})
+    result = run_cli(query(**extra), credentials(sandbox), "-s", "2018-08-01", "-e",
+                     "2018-08-02")
+    assert result.code == 0, result.stderr
+    assert dict(served(sandbox, "piwik")[0]["query"])["filter_limit"] == "150"
+    assert len(written(sandbox)) == 300
+    assert "2 period(s) hold exactly filter_limit=150 rows" in result.stderr
+
+
+def test_a_bad_filter_limit_is_a_config_error_before_any_request(sandbox, run_cli):
+    result = run_cli(query(filter_limit="all"), credentials(sandbox))
+    assert result.code == 1
+    assert "query.filter_limit" in result.stderr.strip().splitlines()[-1]
+    assert served(sandbox, "piwik") == []
 
 
 def test_monthly_range_with_chunks_and_emptying(sandbox, run_cli):
@@ -136,7 +191,7 @@ def test_realtime_writes_the_visitors_now(sandbox, run_cli):
 def test_realtime_refuses_a_backfill_in_one_line(sandbox, run_cli):
     q = query("performanceplatform.collector.piwik.realtime", frequency=None, options={})
     result = run_cli(q, credentials(sandbox), "-s", "2015-01-21", "-e", "2015-01-22")
-    assert result.code == 1
+    assert result.code == 2  # a command-line error
     assert "Cannot backfill realtime collectors" in result.stderr
     assert served(sandbox, "piwik") == [] and written(sandbox) == []
 
@@ -162,14 +217,35 @@ def test_matomo_realtime_alias(sandbox, run_cli):
     assert len(written(sandbox)) == 1
 
 
-def test_an_error_answered_with_200_is_one_line_and_nothing_is_written(sandbox, run_cli):
+@pytest.mark.parametrize("version, answered", [("5.2.0", "answered HTTP 401"),
+                                               ("4.16.1", "answered an error")])
+def test_a_refused_token_is_one_line_naming_the_credentials_and_nothing_is_written(
+        sandbox, run_cli, service_settings, version, answered):
+    service_settings("piwik")["version"] = version
     creds = dict(credentials(sandbox), token_auth="bad-token")
     result = run_cli(query(), creds, "-s", "2018-08-01", "-e", "2018-08-02")
     assert result.code == 1
     lines = [line for line in result.stderr.splitlines() if "error:" in line]
-    assert len(lines) == 1 and "answered an error: You can't access" in lines[0]
+    assert len(lines) == 1 and f"{answered}: You can't access" in lines[0]
     assert "matomo.example.service.gov.uk/index.php" in lines[0]
+    assert f"check 'token_auth' in {result.workdir / 'credentials.json'}" in lines[0]
     assert "bad-token" not in result.output
+    assert written(sandbox) == []
+
+
+@pytest.mark.parametrize("version, answered", [("5.2.0", "answered HTTP 400"),
+                                               ("5.1.0", "answered an error")])
+def test_an_unknown_method_is_one_line_and_nothing_is_written(
+        sandbox, run_cli, service_settings, version, answered):
+    service_settings("piwik")["version"] = version
+    result = run_cli(query(api_method="DevicesDetection.browsers"), credentials(sandbox),
+                     "-s", "2018-08-01", "-e", "2018-08-02")
+    assert result.code == 1
+    line = result.stderr.strip().splitlines()[-1]
+    assert f"{answered}: The method 'DevicesDetection.browsers' does not exist" in line
+    assert TOKEN not in result.output
+    assert [r["status"] for r in served(sandbox, "piwik")] == [int(answered[-3:])
+                                                               if "HTTP" in answered else 200]
     assert written(sandbox) == []
 
 

@@ -80,6 +80,21 @@ def test_keymetrics_v3_writes_one_record_per_day(run_cli, sandbox):
     assert records[1]["PageViews"] == data[1]["measures"]["PageViews"]
 
 
+def test_keymetrics_v3_skips_the_null_profile_entry_of_a_day_without_data(run_cli, sandbox,
+                                                                           monkeypatch):
+    now = "2018-08-11T09:30:00Z"
+    monkeypatch.setenv("PP_COLLECTOR_NOW", now)  # the sandbox's clock: the 12th has no data
+    options = {"mappings": KEYMETRICS_MAPPINGS, "idMapping": ["dataType", "_timestamp"]}
+    result = run_cli(query("webtrends.keymetrics", "site-use", options), CREDENTIALS_V3,
+                     "-s", "2018-08-10", "-e", "2018-08-12", env={"PP_COLLECTOR_NOW": now})
+    assert result.code == 0, result.stderr
+    data = answer(sandbox, CREDENTIALS_V3["keymetrics_url"], start_period="2018m08d10",
+                  end_period="2018m08d12")
+    assert [item["SubRows"]["fgkdatFA7d7"] is None for item in data] == [False, False, True]
+    records = stored(sandbox, "webtrends-test", "site-use")
+    assert [r["_timestamp"][:10] for r in records] == ["2018-08-10", "2018-08-11"]
+
+
 @pytest.mark.parametrize("entrypoint,credentials", [
     ("webtrends.reports", CREDENTIALS_V2),
     ("webtrends", CREDENTIALS_V3),  # the bare package dispatches on report_id

@@ -112,6 +112,14 @@ def test_v3_empty_sub_rows_give_nothing(sub_rows):  # 47, 60
     assert list(keymetrics_v3([{"start_date": "2015-03", "SubRows": None}])) == []
 
 
+@pytest.mark.parametrize("entry", [None, {}])
+def test_keymetrics_v3_skips_null_and_empty_profile_entries(entry):
+    sub_rows = {"nullprofile": entry, "fgkdatFA7d7": KEYMETRICS_V3[0]["SubRows"]["fgkdatFA7d7"]}
+    item = {**KEYMETRICS_V3[0], "SubRows": sub_rows}
+    rows = list(keymetrics_v3([item, {**item, "SubRows": {"nullprofile": entry}}]))
+    assert rows == [(dt.datetime(2015, 3, 26, tzinfo=UTC), V3_MEASURES)]
+
+
 def test_keymetrics_v3_record():  # 48
     records = build_records(keymetrics_v3(KEYMETRICS_V3), KEYMETRICS_OPTIONS, "realtime")
     assert len(records) == 1

@@ -60,6 +60,28 @@ def test_storage_file_is_refreshed_and_written_back(google, tmp_path):
         "/accounts.google.com/o/oauth2/token"]
 
 
+def test_a_storage_file_without_token_uri_uses_the_documented_endpoint(google, tmp_path):
+    creds = keys.write_storage_credentials(tmp_path)
+    record = json.loads((tmp_path / "storage.db").read_text())
+    del record["token_uri"]
+    (tmp_path / "storage.db").write_text(json.dumps(record))
+    secrets = keys.client_secrets()
+    del secrets["installed"]["token_uri"]
+    (tmp_path / "client_secrets.json").write_text(json.dumps(secrets))
+    assert report(authorized_session(creds)) == 200
+    assert [r["path"] for r in served(google, "google_oauth")] == ["/oauth2.googleapis.com/token"]
+
+
+@pytest.mark.parametrize("kind", ["pem", "p12"])
+def test_service_account_with_the_legacy_token_uri_keeps_the_documented_audience(
+        google, tmp_path, kind):
+    creds = keys.write_service_account_credentials(tmp_path, kind)
+    creds["TOKEN_URI"] = "https://accounts.google.com/o/oauth2/token"
+    assert report(authorized_session(creds)) == 200
+    assert served(google, "google_oauth")[0]["path"] == "/accounts.google.com/o/oauth2/token"
+    assert issued(google)[0]["claims"]["aud"] == "https://oauth2.googleapis.com/token"
+
+
 def test_a_fresh_stored_token_is_used_without_refreshing(google, tmp_path):
     creds = keys.write_storage_credentials(tmp_path, expiry="2999-01-01T00:00:00Z")
     record = json.loads((tmp_path / "storage.db").read_text())
@@ -167,9 +189,10 @@ def test_service_account_jwt_claims_match_the_original(google, tmp_path, monkeyp
     claims = issued(google)[0]["claims"]
     assert before <= claims["iat"] <= after
     assert claims == {"iss": keys.ACCOUNT, "scope": ANALYTICS_SCOPE,
-                      "aud": "https://accounts.google.com/o/oauth2/token",
+                      "aud": "https://oauth2.googleapis.com/token",
                       "iat": claims["iat"], "exp": claims["iat"] + 3600}
-    assert served(google, "google_oauth")[0]["path"] == "/accounts.google.com/o/oauth2/token"
+    # Google's documented endpoint and audience, not oauth2client's old address
+    assert served(google, "google_oauth")[0]["path"] == "/oauth2.googleapis.com/token"
     kept = json.loads((tmp_path / "sa-storage.db").read_text())
     expiry = dt.datetime.strptime(kept["token_expiry"], "%Y-%m-%dT%H:%M:%SZ")
     assert abs(expiry.replace(tzinfo=dt.timezone.utc).timestamp() - (before + 3600)) < 60
@@ -285,3 +308,26 @@ def test_secrets_of_the_files_are_not_in_errors(google, tmp_path, monkeypatch):
     text = str(caught.value)
     assert "service account" in text and str(Path(creds["PRIVATE_KEY"])) in text
     assert "PRIVATE KEY" not in text
+
+
+def test_inline_client_secrets_json_is_read_and_never_quoted(google, tmp_path):
+    creds = keys.write_storage_credentials(tmp_path)
+    creds["CLIENT_SECRETS"] = json.dumps(keys.client_secrets(), indent=2)
+    assert report(authorized_session(creds)) == 200
+    broken = dict(creds, CLIENT_SECRETS=creds["CLIENT_SECRETS"][:-3],
+                  path_to_json_file=str(tmp_path / "creds.json"))
+    with pytest.raises(ConfigError) as caught:
+        load_credentials(broken)
+    message = str(caught.value)
+    assert "CLIENT_SECRETS" in message and "not valid" in message
+    assert keys.CLIENT_SECRET not in message and "installed" not in message
+
+
+def test_a_value_that_is_no_file_name_is_not_quoted(tmp_path):
+    text = "not a path\nbut two lines of secret stuff"
+    creds = {"CLIENT_SECRETS": text, "STORAGE_PATH": str(tmp_path / "s.db"),
+             "path_to_json_file": str(tmp_path / "creds.json")}
+    with pytest.raises(ConfigError) as caught:
+        load_credentials(creds)
+    assert "the client secrets file named by CLIENT_SECRETS does not exist" in str(caught.value)
+    assert "secret stuff" not in str(caught.value)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from performanceplatform.utils.plugins import ENV_DEPARTMENTS, DepartmentTable
-
-FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "departments.json"
 
 
 @pytest.fixture(autouse=True)
@@ -15,10 +14,14 @@ def no_department_env(monkeypatch):
 
 
 @pytest.fixture
-def departments_file() -> Path:
-    return FIXTURE
+def departments_file(tmp_path: Path) -> Path:
+    """A user's table, whose slugs differ from the shipped ones."""
+    path = tmp_path / "my-departments.json"
+    path.write_text(json.dumps({"<D1>": "ago", "D2": "co", "<D9>": "dft"}), encoding="utf-8")
+    return path
 
 
 @pytest.fixture
 def departments() -> DepartmentTable:
-    return DepartmentTable(path=str(FIXTURE))
+    """The shipped GOV.UK table."""
+    return DepartmentTable()

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.utils.plugins import AggregateKey, aggregate_count, aggregate_rate
+from performanceplatform.utils.plugins import (
+    AggregateKey,
+    aggregate_count,
+    aggregate_rate,
+    run_plugins,
+)
 from performanceplatform.utils.plugins.aggregate import group_fields, make_aggregate
 
 UTC = dt.timezone.utc
@@ -93,3 +98,35 @@ def test_mixed_value_types_sort_like_python_2():
 def test_aggregate_key_checks_its_arguments():
     with pytest.raises(Exception, match="aggregate_count"):
         AggregateKey("visits")
+
+
+# Eight group fields: the field order is the Python 2 set order after the set grows past its
+# first table (checked with CPython 2.7.18), and the groups, so their ranks, follow it.
+JOURNEY_FIELDS = ["_timestamp", "dataType", "timeSpan", "eventCategory", "medium", "department",
+                  "eventLabel", "eventAction", "sessions", "bounceRate"]
+
+
+def journey(medium, action, category, department, sessions):
+    values = {"_timestamp": "2018-07-16", "dataType": "journey", "timeSpan": "week",
+              "eventCategory": category, "medium": medium, "department": department,
+              "eventLabel": "x", "eventAction": action, "sessions": sessions, "bounceRate": 50.0}
+    return {field: values[field] for field in JOURNEY_FIELDS}
+
+
+def test_group_field_order_with_eight_fields():
+    assert group_fields(journey("m", "a", "c", "d", 1), ["sessions", "bounceRate"]) == [
+        "medium", "timeSpan", "dataType", "eventAction", "eventCategory", "eventLabel",
+        "_timestamp", "department"]
+
+
+def test_ranks_of_groups_with_eight_fields():
+    docs = [journey("organic", "start", "b", "dft", 10),
+            journey("email", "start", "a", "hmrc", 20),
+            journey("organic", "finish", "a", "dft", 30),
+            journey("email", "finish", "b", "dvla", 40),
+            journey("organic", "start", "b", "dft", 5)]
+    result = run_plugins(["AggregateKey(aggregate_count('sessions'))", "ComputeRank('rank')",
+                          "ComputeIdFrom('medium', 'eventAction', 'rank')"], docs)
+    assert [(d["humanId"], d["eventCategory"], d["department"], d["sessions"]) for d in result] == [
+        ("email_finish_1", "b", "dvla", 40), ("email_start_2", "a", "hmrc", 20),
+        ("organic_finish_3", "a", "dft", 30), ("organic_start_4", "b", "dft", 15)]

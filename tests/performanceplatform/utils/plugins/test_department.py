@@ -68,8 +68,9 @@ def test_take_first_department_code():
 
 def test_table_from_environment(monkeypatch, departments_file):
     monkeypatch.setenv(ENV_DEPARTMENTS, str(departments_file))
-    assert try_get_department("<D2>") == "cabinet-office"
-    assert SetDepartment("<D9>").department == "department-for-transport"
+    assert try_get_department("<D2>") == "co"
+    assert SetDepartment("<D9>").department == "dft"
+    assert ComputeDepartmentKey("k")([{"k": "<D1>"}])[0]["department"] == "ago"
 
 
 def test_option_wins_over_environment(monkeypatch, tmp_path, departments_file):
@@ -80,16 +81,30 @@ def test_option_wins_over_environment(monkeypatch, tmp_path, departments_file):
     assert table.lookup("<D2>") == "somewhere-else"
 
 
-def test_code_without_a_table_is_a_config_error():
-    with pytest.raises(ConfigError, match="PP_COLLECTOR_DEPARTMENTS"):
-        SetDepartment("<D3>")
-    with pytest.raises(ConfigError, match="departments-file"):
-        ComputeDepartmentKey("k")([{"k": "<D1>"}])
+def test_a_users_table_replaces_the_shipped_one(departments_file):
+    table = DepartmentTable.for_options({"departments-file": str(departments_file)})
+    assert table.lookup("<D2>") == "co"
+    assert table.lookup("<D10>") == "<D10>"  # not in the user's table: kept, not looked up
 
 
-def test_plain_names_need_no_table():
+def test_with_no_table_named_the_shipped_table_is_used():
+    assert SetDepartment("<D3>").department == "department-for-business-innovation-skills"
+    docs = ComputeDepartmentKey("k")([{"k": "<EA570><D1>"}, {"k": "<D241>"}])
+    assert [doc["department"] for doc in docs] == ["driver-and-vehicle-standards-agency",
+                                                   "uk-export-finance"]
+    assert DepartmentTable.for_options({}).lookup("<D10>") == "department-for-work-pensions"
+    assert DepartmentTable.for_options({"departments-file": ""}).lookup("<D2>") == \
+        "cabinet-office"
+
+
+def test_unknown_codes_are_kept_with_the_shipped_table():  # ga.md §8
+    assert SetDepartment("<D14>").department == "<D14>"  # absent from the original's table
+    assert ComputeDepartmentKey("k")([{"k": "<ZZ9>"}])[0]["department"] == "<ZZ9>"
+
+
+def test_plain_names_are_kept():
     assert SetDepartment("Some Dept").department == "Some Dept"
-    assert ComputeDepartmentKey("k")([]) == []  # the table is read only when needed
+    assert ComputeDepartmentKey("k")([]) == []
 
 
 @pytest.mark.parametrize(

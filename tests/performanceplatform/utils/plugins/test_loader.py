@@ -36,16 +36,37 @@ def test_45_bare_expressions_are_refused_not_evaluated():
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "fields"),
     [
-        "ComputeIdFrom('_timestamp', 'timeSpan', 'dataType', 'department', )",
-        'ComputeIdFrom("_timestamp", "department", "userType")',
-        "  ComputeIdFrom('a')  ",
-        "ComputeIdFrom(u'a')",
+        ("ComputeIdFrom('_timestamp', 'timeSpan', 'dataType', 'department', )",
+         ("_timestamp", "timeSpan", "dataType", "department")),
+        ('ComputeIdFrom("_timestamp", "department", "userType")',
+         ("_timestamp", "department", "userType")),
+        ("  ComputeIdFrom('a')  ", ("a",)),
+        ("ComputeIdFrom(u'a')", ("a",)),
+        ("ComputeIdFrom( 'a' ,\n\t\"b\" )", ("a", "b")),
     ],
 )
-def test_accepted_forms(text):
-    assert isinstance(load_plugin(text), ComputeIdFrom)
+def test_accepted_forms(text, fields):
+    plugin = load_plugin(text)
+    assert isinstance(plugin, ComputeIdFrom)
+    assert plugin.fields == fields
+
+
+def test_accepted_forms_of_every_plugin_keep_their_arguments():
+    assert load_plugin("RemoveKey('_id', \"humanId\", )").keys == ("_id", "humanId")
+    assert load_plugin("ComputeRank( 'rank' )").name == "rank"
+    assert load_plugin("ComputeDepartmentKey('customVarValue9',)").key == "customVarValue9"
+    assert load_plugin("SetDepartment(\"<D1>\")").department == "attorney-generals-office"
+    assert load_plugin("Comment('a, b', \"c\")").args == ("a, b", "c")
+
+
+def test_aggregate_key_arguments_are_parsed_in_order():
+    plugin = load_plugin("AggregateKey(aggregate_count('visits'),    "
+                         "aggregate_rate(\"rate\", 'visits'), )")
+    assert [field for field, _ in plugin.aggregations] == ["visits", "rate"]
+    docs = [{"k": 1, "visits": 1, "rate": 10.0}, {"k": 1, "visits": 3, "rate": 2.0}]
+    assert plugin(docs) == [{"k": 1, "visits": 4, "rate": 4.0}]  # (10*1 + 2*3) / 4
 
 
 def test_numbers_are_literals_too():
@@ -108,7 +129,7 @@ def test_department_table_from_options(departments_file):
     docs = [{"cv": "<D1><EA34>"}]
     result = run_plugins(["ComputeDepartmentKey('cv')", "ComputeIdFrom('department')"], docs,
                          options={"departments-file": str(departments_file)})
-    assert result[0]["humanId"] == "attorney-generals-office"
+    assert result[0]["humanId"] == "ago"  # the named file, not the shipped table
 
 
 def test_golden_department_rank_pipeline(departments):

@@ -16,9 +16,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from performanceplatform.collector.ga import QUERY_KEYS  # noqa: F401 (the core collector's)
 from performanceplatform.utils.errors import ConfigError
 
 _DEPARTMENT_FILTER = re.compile(r"=~\^")
+OPTION_KEYS = frozenset({"filtersets"})
 
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
