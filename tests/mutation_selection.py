@@ -4,7 +4,8 @@ mutmut switches mutants on inside the pytest process and learns which tests reac
 function by watching that process, so a test that runs the CLI in a subprocess (the
 ``run_cli`` fixture), the golden replay and the demo cannot be matched to a mutant: they
 only cost time; the Celery worker tests (fixtures ``cluster``, ``redis_server``) run the
-package in worker subprocesses, where mutmut's switch cannot work at all. Loaded with ``-p tests.mutation_selection`` from ``[tool.mutmut]``.
+package in worker subprocesses, where mutmut's switch cannot work at all. Loaded with
+``-p tests.mutation_selection`` from ``[tool.mutmut]``.
 """
 
 from __future__ import annotations
