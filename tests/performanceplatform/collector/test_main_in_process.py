@@ -567,3 +567,64 @@ def test_a_failure_with_a_minimal_namespace_is_logged_to_its_file(sandbox, tmp_p
     with pytest.raises(Exception, match="HTTP 401"):
         main_module._run_collector("tests.collectors.echo", namespace, str(tmp_path), "sc")
     assert "HTTP 401" in json_log(tmp_path, "sc")[-1]["@message"]
+
+
+# -- stopped by a signal, in-process (test_signals.py sends real signals to the CLI) -----------
+
+STOPPING_COLLECTOR = """
+from performanceplatform.utils.data_pusher import Pusher
+from performanceplatform.utils.errors import Terminated
+
+def main(credentials, data_set_config, query, options, start_at, end_at):
+    Pusher(data_set_config, options).push(query["records"])
+    raise {stop}
+"""
+WROTE_ONE = ("1 record in 1 chunk were written (a re-run overwrites them by _id); the rest were "
+             "not written")
+
+
+@pytest.mark.parametrize("stop, reason, exit_code", [
+    ("Terminated('SIGTERM')", "terminated (SIGTERM)", ExitCode.TERMINATED),
+    ("KeyboardInterrupt", "interrupted (Ctrl-C)", ExitCode.INTERRUPTED),
+])
+def test_a_stopped_run_says_why_and_what_was_written(sandbox, run, collector_module, tmp_path,
+                                                    stop, reason, exit_code):
+    name = collector_module("stopping_collector", STOPPING_COLLECTOR.format(stop=stop))
+    code, err = run(with_(QUERY, entrypoint=name), "--log-dir", str(tmp_path / "log"),
+                    console=False)
+    assert code == exit_code
+    assert err == f"pp-collector: {reason}: {WROTE_ONE}\n"
+    logged = [e["@message"] for e in json_log(tmp_path / "log")]
+    assert logged[-1] == f"{reason}: {WROTE_ONE}"
+    assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
+
+
+def test_a_sigterm_before_anything_is_written(sandbox, run, collector_module):
+    name = collector_module("terminated_collector", STOPPING_COLLECTOR.format(
+        stop="Terminated('SIGTERM')").replace("Pusher(", "0 and Pusher("))
+    code, err = run(with_(QUERY, entrypoint=name))
+    assert code == ExitCode.TERMINATED == 143
+    assert err.splitlines()[-1] == "pp-collector: terminated (SIGTERM): no records were written"
+
+
+# -- run(argv): the Celery task's entry, raising instead of printing ---------------------------
+
+def test_run_writes_the_records_and_returns_nothing(sandbox, run):
+    assert main_module.run(run.files(QUERY)) is None
+    assert sorted(r["_id"] for r in stored(sandbox, "g", "t")) == ["r", "r-1"]
+
+
+def test_run_raises_the_collector_error_instead_of_printing(sandbox, run, capsys):
+    from performanceplatform.utils.errors import SinkError
+
+    with pytest.raises(SinkError) as caught:
+        main_module.run(run.files(QUERY, token="wrong-token-value"))
+    assert caught.value.status == 401
+    assert "pp-collector: error" not in capsys.readouterr().err
+    assert stored(sandbox, "g", "t") == []
+
+
+def test_run_with_a_bad_command_line_exits_2_as_argparse_does(sandbox, run):
+    with pytest.raises(SystemExit) as caught:
+        main_module.run(run.files(QUERY) + ["--no-such-flag"])
+    assert caught.value.code == 2
