@@ -27,3 +27,19 @@ def test_source_and_sink_errors_keep_url_status_and_progress():
         ("http://b", 400, 0, 0)
     assert SinkError("x", written_records=5, written_chunks=2).written_records == 5
     assert isinstance(sink, CollectorError) and isinstance(source, CollectorError)
+
+
+def test_a_usage_error_names_the_flag_at_fault():
+    from performanceplatform.utils.errors import UsageError
+
+    error = UsageError("is a day before -s/--start", key="-e/--end")
+    assert str(error) == "command line: key '-e/--end': is a day before -s/--start"
+    assert (error.where, error.key, error.exit_code) == ("command line", "-e/--end", 2)
+
+
+def test_terminated_keeps_the_signal_s_name():
+    from performanceplatform.utils.errors import Terminated
+
+    assert Terminated().signal_name == "SIGTERM"
+    stopped = Terminated("SIGHUP")
+    assert (stopped.signal_name, str(stopped)) == ("SIGHUP", "terminated by SIGHUP")
