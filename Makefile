@@ -1,11 +1,12 @@
 # Two commands on a fresh machine with Python 3.10+ and make:
 #   make demo   sets up .venv, starts the sandbox, runs every collector against it, shows what landed
 #   make test   sets up .venv, runs ruff, mypy and the whole test suite
+#   make mutation  mutation testing with mutmut (slow: ~50 min on 2 cores; not part of `make test`)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo demo-celery test lint typecheck bench bench-workers clean
+.PHONY: demo demo-celery test lint typecheck bench bench-workers mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,20 @@ typecheck: $(VENV)/.installed
 test: lint typecheck
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# mutmut plants one small bug at a time in utils/, client/, collector/main.py, config.py and each
+# collector's records.py ([tool.mutmut] in pyproject.toml), runs the in-process tests that reach
+# it, and the last line says how many were caught. MUTATION_JOBS: parallel workers.
+MUTATION_JOBS ?= 2
+
+$(VENV)/.mutation-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+mutation: $(VENV)/.mutation-installed
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1 || (tail -50 mutants.log; exit 1)
+	$(PY) tools/mutation_report.py
+
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
 
@@ -35,4 +50,4 @@ bench-workers: $(VENV)/.installed
 	$(PY) -m benchmarks.workers
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache mutants mutants.log

@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from performanceplatform.utils.checks import Problems
 
 Pair = tuple[dict[str, Any], Mapping[str, Any]]
+Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,9 @@ class Collector:
         """The source rows of one unit (called in a worker thread)."""
         raise NotImplementedError
 
-    def build(self, unit: Unit, rows: Iterable[Any]) -> Iterable[Pair]:
-        """``(item, special fields)`` for each row; the core builds the record. Called in
-        plan order, in one thread."""
+    def build(self, unit: Unit, rows: Iterable[Any]) -> Iterable[Pair] | Iterable[Record]:
+        """``(item, special fields)`` for each row, and the core builds the record (or, with
+        ``builds_records``, the finished records). Called in plan order, in one thread."""
         raise NotImplementedError
 
     def sink_options(self, options: Mapping[str, Any]) -> dict[str, Any]:

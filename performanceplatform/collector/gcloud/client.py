@@ -8,9 +8,10 @@ name the CSV itself (``csv_url`` or ``csv_file``) or another index page (``index
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import requests
@@ -137,7 +138,8 @@ def fetch_csv(query: dict, filename: str | None = None) -> tuple[str, bytes]:
     return redact_url(url), download(url, session)
 
 
-def check_query(query: dict, options: dict, found: Problems | None = None) -> int:
+def check_query(query: Mapping[str, Any], options: Mapping[str, Any],
+                found: Problems | None = None) -> int:
     """Check the query keys and options this collector reads; return the chunk size.
 
     The problems go into ``found`` when given (the pipeline raises them with the rest), else

@@ -3,6 +3,7 @@ pieces of the window, the hours of a piece, hours → records."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -58,7 +59,9 @@ class Hours(Collector):
     def fetch(self, unit: Unit) -> list[dict[str, Any]]:
         from performanceplatform.collector.pingdom.window import unix_seconds
 
-        return self.client.hours(self.check_id, unix_seconds(unit.start), unix_seconds(unit.end))
+        start, end = unit.start, unit.end
+        assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)  # plan's pieces
+        return self.client.hours(self.check_id, unix_seconds(start), unix_seconds(end))
 
     def build(self, unit: Unit, rows: Iterable[Any]):
         from performanceplatform.collector.pingdom.records import to_records

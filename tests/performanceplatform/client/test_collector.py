@@ -36,6 +36,17 @@ def test_unknown_slug_is_404(sandbox):
     assert failure.value.status == 404
 
 
+def test_collector_type_paths(sandbox):
+    api = CollectorAPI(sandbox.url, OMNISCIENT_TOKEN)
+    for call in (lambda: api.get_collector_type("ga"), api.list_collector_types):
+        try:
+            call()
+        except SinkError:  # the sandbox's Stagecraft has no collector types: only the path counts
+            pass
+    assert [r["path"] for r in served(sandbox, "stagecraft")] == ["/collector-type/ga",
+                                                                  "/collector-type"]
+
+
 def test_an_empty_200_is_no_collector(sandbox):
     inject(sandbox, service="stagecraft", status=200, body="")
     assert CollectorAPI(sandbox.url, OMNISCIENT_TOKEN).get_collector("foo") is None

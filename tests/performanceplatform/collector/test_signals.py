@@ -49,7 +49,7 @@ def stop(process, signum: int) -> tuple[int, str]:
 
 def test_sigterm_mid_run_says_what_was_written_and_exits_143(sandbox, run_cli):
     inject(sandbox, service="backdrop", status=None, count=1)  # chunk 1 goes through
-    inject(sandbox, service="backdrop", status=None, delay=5, count=1)  # chunk 2 hangs
+    inject(sandbox, service="backdrop", status=None, delay=12, count=1)  # chunk 2 hangs
     process = run_cli.start(SLOW, {}, console=False)
     log = run_cli.workdir / "log" / "production.log"
     wait_for(log, "Sending chunk 2")
@@ -82,7 +82,7 @@ def test_sigterm_before_anything_is_written(sandbox, sandbox_config, run_cli):
 
 
 def test_ctrl_c_mid_request_exits_130(sandbox, run_cli):
-    inject(sandbox, service="backdrop", status=None, delay=5, count=1)
+    inject(sandbox, service="backdrop", status=None, delay=12, count=1)  # a loaded machine
     process = run_cli.start(SLOW, {}, console=False)
     wait_for(run_cli.workdir / "log" / "production.log", "Sending chunk 1")
     code, stderr = stop(process, signal.SIGINT)
