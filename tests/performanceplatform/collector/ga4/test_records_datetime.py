@@ -8,14 +8,18 @@ import logging
 
 import pytest
 
-from performanceplatform.collector.ga4.records import (
-    items_for,
-    row_datetime,
-    special_fields,
-    to_item,
-    to_number,
-)
+from performanceplatform.collector.ga4.records import SOURCE, items_for, special_fields, to_item
 from performanceplatform.utils.errors import SourceError
+from performanceplatform.utils.google import rows as google_rows
+
+
+def row_datetime(values):
+    """GA4's reading of a row's date: ``dateHour`` counts, an odd date is a warning."""
+    return google_rows.row_datetime(values, SOURCE, strict=False, date_hour=True)
+
+
+def to_number(value, metric):
+    return google_rows.to_number(value, metric, SOURCE)
 
 PERIOD = (dt.date(2018, 7, 16), dt.date(2018, 7, 22))
 
@@ -63,7 +67,8 @@ def test_whole_metric_text_is_an_int_and_a_bad_one_is_named():
     assert type(to_number("1.5", "sessions")) is float
     with pytest.raises(SourceError) as failure:
         special_fields({"metrics": {"sessions": "lots"}}, "day")
-    assert str(failure.value) == "ga4: metric sessions has the value 'lots', not a number"
+    assert str(failure.value) == ("ga4: Unable to use value as int or float: 'lots' "
+                                  "(metric sessions is not a number)")
 
 
 def test_a_row_of_the_wrong_width_is_described():
