@@ -331,10 +331,10 @@ def test_a_bad_backdrop_url(sandbox, run, tmp_path, pp, message):
     assert_refused(sandbox, run(QUERY, pp=pp), f"{tmp_path / 'pp.json'}: {message}")
 
 
-def test_the_token_is_checked_before_the_backdrop_url(sandbox, run, tmp_path):
+def test_the_store_is_checked_before_the_token(sandbox, run, tmp_path):
+    """Whether a token is needed depends on the store (a local store needs none)."""
     assert_refused(sandbox, run(QUERY, token="", pp={}),
-                   f"{tmp_path / 'token.json'}: key 'token': expected a non-empty string, "
-                   "got str ''")
+                   f"{tmp_path / 'pp.json'}: key 'backdrop_url': missing")
 
 
 NOT_A_COLLECTOR = ("is not a collector: {hint}name a built-in one "

@@ -39,8 +39,9 @@ def test_periods_follow_the_frequency():
 def test_half_given_dates_are_a_config_error_naming_the_flags():
     with pytest.raises(ConfigError) as failure:
         periods_for(dt.datetime(2018, 8, 1), None, "daily")
-    assert failure.value.key == "--start/--end"
-    assert str(failure.value).startswith("key '--start/--end': period_range needs both")
+    assert failure.value.where == "--start/--end"
+    assert failure.value.exit_code == 2
+    assert str(failure.value).startswith("--start/--end: period_range needs both")
 
 
 class Pages:
