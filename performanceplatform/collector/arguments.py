@@ -32,26 +32,40 @@ commands: pp-collector collectors (every collector and its status); pp-collector
 
 
 def _load_json_file(path: str) -> dict[str, Any]:
-    """Load a JSON object from ``path`` and remember where it came from.
+    """``read_json_config`` for argparse: a file that is not JSON, or not a JSON object, is
+    an argparse error whose message contains ``invalid _load_json_file value`` (as the
+    original's). A file that cannot be read is a ``ConfigError`` (exit 1)."""
+    try:
+        return read_json_config(path)
+    except NotJsonObject as exc:
+        raise argparse.ArgumentTypeError(
+            f"invalid _load_json_file value: {path!r} ({exc.reason})")
 
-    A file that is not JSON, or not a JSON object, is an argparse error whose message
-    contains ``invalid _load_json_file value`` (as the original's). A file that cannot be
-    read is a ``ConfigError`` (exit 1).
-    """
+
+class NotJsonObject(ConfigError):
+    """A config file that is not JSON, or not a JSON object."""
+
+    def __init__(self, reason: str, where: str):
+        self.reason = reason
+        super().__init__(reason, where=where)
+
+
+def read_json_config(path: str) -> dict[str, Any]:
+    """The JSON object in the config file ``path``, which it remembers as
+    ``path_to_json_file``; a ``ConfigError`` naming the file otherwise."""
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror or exc}", where=path)
+    except UnicodeDecodeError as exc:
+        raise NotJsonObject(f"not UTF-8 text: {exc}", path)
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"invalid _load_json_file value: {path!r} (not JSON: {exc})")
+        raise NotJsonObject(f"not JSON: {exc}", path)
     if not isinstance(data, dict):
-        raise argparse.ArgumentTypeError(
-            f"invalid _load_json_file value: {path!r} (a JSON object is expected, "
-            f"not {type(data).__name__})")
+        raise NotJsonObject(f"a JSON object is expected, not {type(data).__name__}", path)
     data["path_to_json_file"] = path
     return data
 

@@ -6,7 +6,8 @@ status; ``pp-collector sample NAME [--query | --credentials]`` prints its sample
 The original interface has no positional argument: every one of its command lines starts
 with a flag (``-q collectors`` is a query file named ``collectors``). So a first word that is
 one of ``COMMANDS`` is a subcommand, and anything else goes to the original parser
-unchanged. ``validate`` is reserved for the config checker.
+unchanged, except that ``--validate`` anywhere makes the original's command line a
+``validate`` one (``pp-collector -q Q -c C -t T -b B --validate``).
 """
 
 from __future__ import annotations
@@ -19,20 +20,20 @@ from collections.abc import Callable
 
 from performanceplatform.utils.errors import CollectorError, ExitCode, UsageError
 
-RESERVED = ("validate",)
+VALIDATE_FLAG = "--validate"
 
 
 def is_command(argv: list[str]) -> bool:
     """Whether ``argv`` runs a subcommand rather than a collector."""
-    return bool(argv) and (argv[0] in COMMANDS or argv[0] in RESERVED)
+    return bool(argv) and (argv[0] in COMMANDS or VALIDATE_FLAG in argv)
 
 
 def run(argv: list[str]) -> int:
     """Run the subcommand ``argv[0]`` with the rest of ``argv``; the exit code (a failure is
     one line on stderr)."""
+    if argv[0] not in COMMANDS:  # the original's command line with --validate
+        argv = ["validate", *(word for word in argv if word != VALIDATE_FLAG)]
     try:
-        if argv[0] in RESERVED:
-            raise UsageError(f"'{argv[0]}' is not available in this version")
         code = COMMANDS[argv[0]](argv[1:])
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code
@@ -138,7 +139,15 @@ def sample(argv: list[str]) -> int:
     return ExitCode.OK
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"collectors": collectors, "sample": sample}
+def validate(argv: list[str]) -> int:
+    """``pp-collector validate``: check configs and show the plan, without running."""
+    from performanceplatform.collector import validate as checker
+
+    return checker.run(_parse("validate", checker.HELP, checker.arguments, argv))
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "collectors": collectors, "sample": sample, "validate": validate}
 
 
 def complete() -> None:
@@ -154,4 +163,7 @@ def complete() -> None:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     collectors_arguments(commands.add_parser("collectors", help=COLLECTORS_HELP))
     sample_arguments(commands.add_parser("sample", help=SAMPLE_HELP))
+    from performanceplatform.collector import validate as checker
+
+    checker.arguments(commands.add_parser("validate", help=checker.HELP))
     argcomplete.autocomplete(parser)

@@ -54,6 +54,11 @@ def _raise(problems: list[str], where: str) -> None:
 def validate_query(query: Any, fallback: str = "query config") -> None:
     """The query file (or Stagecraft config) has what the core and every collector need."""
     where = _where(query, fallback) if isinstance(query, dict) else fallback
+    _raise(query_problems(query), where)
+
+
+def query_problems(query: Any) -> list[str]:
+    """``validate_query``'s problems, one ``key 'K': message`` each."""
     problems: list[str] = []
     _check(problems, query, "data-set", dict, "data-set")
     data_set = query.get("data-set") if isinstance(query, dict) else None
@@ -63,7 +68,7 @@ def validate_query(query: Any, fallback: str = "query config") -> None:
                 _data_set_name(problems, data_set[key], f"data-set.{key}")
     _check(problems, query, "query", dict, "query")
     _check(problems, query, "options", dict, "options")
-    _raise(problems, where)
+    return problems
 
 
 def _data_set_name(problems: list[str], value: str, label: str) -> None:
@@ -111,11 +116,20 @@ def warn_unknown_keys(collector: Collector, query: Any, options: Any, where: str
     Query keys are checked when the collector declares ``QUERY_KEYS``; options always, against
     the record builder's keys and the collector's ``OPTION_KEYS``.
     """
+    for key, message in unknown_keys(collector, query, options):
+        log.warning("%s: unknown key '%s': %s", where, key, message)
+
+
+def unknown_keys(collector: Collector, query: Any, options: Any) -> list[tuple[str, str]]:
+    """``(section.key, message)`` for each ``query``/``options`` key the collector does not
+    read, the message naming the nearest known key."""
+    found = []
     for section, config, known in (("query", query, collector.query_keys),
                                    ("options", options, collector.option_keys)):
         if known is None or not isinstance(config, Mapping):
             continue
         for key in config:
             if key not in known and key != "path_to_json_file":
-                log.warning("%s: unknown key '%s.%s': not one that %s reads%s", where,
-                            section, key, collector.name, did_you_mean(str(key), known))
+                found.append((f"{section}.{key}", f"not one that {collector.name} reads"
+                              f"{did_you_mean(str(key), known)}"))
+    return found

@@ -19,6 +19,8 @@ import logging
 import queue
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from performanceplatform.pipeline import settings
@@ -37,6 +39,12 @@ _END = object()
 
 def check(collector: Collector, credentials: Any, query: Any, options: Any) -> None:
     """Every problem of the configs at once, as one ``ConfigError`` naming each file."""
+    checks = find_problems(collector, credentials, query, options)
+    raise_all(checks.credentials, checks.query)
+
+
+def find_problems(collector: Collector, credentials: Any, query: Any, options: Any) -> Checks:
+    """Every problem of the configs, by file (the collector's checks and the core's)."""
     checks = Checks(query=Problems(settings.query_file()),
                     credentials=Problems(where_of(credentials, "credentials")))
     collector.check(query, options, credentials, checks)
@@ -48,13 +56,42 @@ def check(collector: Collector, credentials: Any, query: Any, options: Any) -> N
             checks.query.chunk_size(options)
         if "empty-data-set" in honoured and "options.empty-data-set" not in found:
             checks.query.boolean(options, "empty-data-set", "options.empty-data-set")
-    raise_all(checks.credentials, checks.query)
+    return checks
+
+
+@dataclass
+class Planned:
+    """What a run inside ``planning()`` found: the problems, else the units it would fetch."""
+
+    collector: Collector
+    checks: Checks
+    units: list[Unit] | None = None
+
+
+_planning: contextvars.ContextVar[list[Planned] | None] = contextvars.ContextVar(
+    "pp_collector_planning", default=None)
+
+
+@contextmanager
+def planning() -> Iterator[list[Planned]]:
+    """Inside, ``run`` only checks and plans, appends a ``Planned`` to the list this gives,
+    and returns: nothing is fetched, no sink is opened (``pp-collector validate``)."""
+    found: list[Planned] = []
+    token = _planning.set(found)
+    try:
+        yield found
+    finally:
+        _planning.reset(token)
 
 
 def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any], query: Any,
         options: Any, start_at: Any, end_at: Any) -> None:
     """Check, plan, fetch, build and write one run of ``collector``."""
     options = options if options is not None else {}
+    planned = _planning.get()
+    if planned is not None:
+        _plan_only(planned, collector, credentials, query, options, start_at, end_at)
+        return
     check(collector, credentials, query, options)
     workers = settings.concurrency(options, collector.concurrency_limit, collector.source)
     try:
@@ -83,6 +120,18 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
             raise ledger.sink_failed(exc)
     finally:
         collector.close()
+
+
+def _plan_only(planned: list[Planned], collector: Collector, credentials: Any, query: Any,
+               options: Any, start_at: Any, end_at: Any) -> None:
+    """Check; plan if the configs are good (a plan that fails raises, as in a run)."""
+    found = Planned(collector, find_problems(collector, credentials, query, options))
+    planned.append(found)
+    if not (found.checks.query.found or found.checks.credentials.found):
+        try:
+            found.units = collector.plan(query, options, start_at, end_at)
+        finally:
+            collector.close()
 
 
 def data_set_sink(data_set_config: dict[str, Any], options: Mapping[str, Any]):

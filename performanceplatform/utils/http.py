@@ -23,7 +23,9 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
@@ -102,8 +104,29 @@ class CollectorSession(requests.Session):
         self.headers["User-Agent"] = USER_AGENT
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        if _offline.get():
+            raise NetworkRefused(f"{method} {redact_url(url)}")
         kwargs.setdefault("timeout", self.timeout)
         return super().request(method, resolve_url(url), *args, **kwargs)
+
+
+class NetworkRefused(BaseException):
+    """A request made inside ``offline()``. A ``BaseException``, so that no ``except
+    Exception`` on the way (a client turning failures into ``SourceError``) swallows it."""
+
+
+_offline: ContextVar[bool] = ContextVar("pp_collector_offline", default=False)
+
+
+@contextmanager
+def offline() -> Iterator[None]:
+    """Inside, every request of a ``CollectorSession`` raises ``NetworkRefused`` instead of
+    being sent (``pp-collector validate`` makes no network call)."""
+    token = _offline.set(True)
+    try:
+        yield
+    finally:
+        _offline.reset(token)
 
 
 def make_session(headers: dict[str, str] | None = None) -> CollectorSession:
@@ -270,8 +293,10 @@ def iter_chunks(items: Iterable, size: int):
 
 __all__ = [
     "CollectorSession",
+    "NetworkRefused",
     "RetryPolicy",
     "make_session",
+    "offline",
     "redact_url",
     "resolve_url",
     "send",

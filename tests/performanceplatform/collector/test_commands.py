@@ -102,7 +102,8 @@ def test_sample_credentials_first_is_the_current_form(sandbox, run_cli):
     (["sample", "tests.collectors.echo"], "ships no sample files"),
     (["sample"], "the following arguments are required: name"),
     (["collectors", "--bogus"], "unrecognized arguments: --bogus"),
-    (["validate"], "'validate' is not available"),
+    (["validate"], "name the query files or folders to validate"),
+    (["validate", "-l", "slug"], "-l/--collector reads the config from Stagecraft"),
 ])
 def test_subcommand_mistakes_are_one_line_and_exit_2(sandbox, run_cli, argv, fragment):
     result = run_cli(args=argv)

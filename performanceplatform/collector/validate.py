@@ -1,0 +1,383 @@
+"""``pp-collector validate``: check configs as a run would, and show its plan, without running.
+
+    pp-collector validate [-c CREDS] [-t TOKEN] [-b PP | --store URL] [-s START -e END]
+                          [--json] PATH...
+    pp-collector -q QUERY -c CREDS -t TOKEN -b PP [-s START -e END] --validate
+
+Each PATH is a query file or a folder searched for ``*.json`` query files (JSON objects
+without any query-file key are skipped, so a whole config folder can be given). ``-c``,
+``-t``, ``-b``/``--store`` are the files a run would be given, once for every query file.
+Every query file gets the core's checks (the keys every query needs, the entrypoint), the
+unknown keys with the nearest known one, and its collector's own checks and plan (the
+pipeline's ``runner.planning``), with the store and data set it would write to. A built-in
+collector's ``main`` runs inside ``runner.planning()`` and ``http.offline()``, so it stops
+after planning and any request raises instead of being sent: no network call is made, no
+store is opened, no log file is written. ``-l`` (a config in Stagecraft) is refused: reading
+it is a network call.
+
+Exit codes: 0 every file is fine, 1 any problem (each on one line naming the file and the
+key), 2 a bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dateutil.parser import parse
+
+from performanceplatform.utils.errors import ConfigError, ExitCode, UsageError
+
+HELP = ("Check query files (and the credentials, token and store they would run with) "
+        "without running them: every problem on one line naming the file and key, unknown "
+        "keys with the nearest known one, and the plan (periods, data set, store). Makes no "
+        "network call. Exit 0: all fine; 1: problems; 2: bad command line.")
+QUERY_FILE_KEYS = frozenset({"entrypoint", "data-set", "query", "options"})
+SHOWN_UNITS = 10  # a longer plan shows its first and last units
+NO_STAGECRAFT = ("-l/--collector reads the config from Stagecraft, a network call, which "
+                 "validate never makes: validate a query file (-q FILE or PATH) instead")
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="query files, or folders searched for *.json query files")
+    parser.add_argument("-q", "--query", dest="queries", action="append", default=[],
+                        metavar="FILE", help="a query file (as PATH; may be repeated)")
+    parser.add_argument("-c", "--credentials", metavar="FILE",
+                        help="credentials file, for every query file (without it the "
+                             "credentials are not checked)")
+    parser.add_argument("-t", "--token", metavar="FILE", help="Backdrop token file")
+    parser.add_argument("-b", "--performanceplatform", metavar="FILE",
+                        help="file with backdrop_url: the store to check")
+    parser.add_argument("--store", metavar="URL", help="the store to check instead of "
+                                                       "backdrop_url")
+    parser.add_argument("-s", "--start", dest="start_at", type=parse,
+                        help="start of the back-fill to plan")
+    parser.add_argument("-e", "--end", dest="end_at", type=parse,
+                        help="end of the back-fill to plan")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON document: a report per file and the summary")
+    parser.add_argument("-l", "--collector", dest="collector_slug", metavar="SLUG",
+                        help="refused: " + NO_STAGECRAFT)
+    # the run's own flags, accepted so that any run's command line takes --validate
+    for flag in ("--console-logging", "--dry-run"):
+        parser.add_argument(flag, action="store_true", help=argparse.SUPPRESS)
+    for flag in ("--log-dir", "--concurrency"):
+        parser.add_argument(flag, help=argparse.SUPPRESS)
+
+
+@dataclass
+class Report:
+    """What validating one query file found."""
+
+    path: str
+    collector: str | None = None
+    data_set: str | None = None
+    store: str | None = None
+    plan: list[str] | None = None  # the labels of the units a run would fetch
+    unit: str = "unit"  # what a unit is ("period", "request")
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+
+@dataclass
+class Shared:
+    """The files given once for every query file, loaded and checked."""
+
+    credentials: dict[str, Any] | None = None
+    token: dict[str, Any] | None = None
+    performanceplatform: dict[str, Any] | None = None
+    store: str | None = None  # the checked store URL
+    problems: list[str] = field(default_factory=list)
+
+
+def run(args: argparse.Namespace) -> int:
+    """``pp-collector validate`` with the parsed ``args``: the exit code."""
+    from performanceplatform.collector.arguments import check_dates
+
+    if args.collector_slug:
+        raise UsageError(NO_STAGECRAFT, key="-l/--collector")
+    given = [*args.queries, *args.paths]
+    if not given:
+        raise UsageError("name the query files or folders to validate (PATH or -q FILE)")
+    check_dates(args.start_at, args.end_at)
+    shared = load_shared(args)
+    files = list(query_files(given, shared))
+    reports = [validate_file(path, explicit, shared, args.start_at, args.end_at)
+               for path, explicit in files]
+    (print_json if args.json else print_text)(shared, reports)
+    failed = shared.problems or any(report.problems for report in reports)
+    return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def load_shared(args: argparse.Namespace) -> Shared:
+    """The ``-c``/``-t``/``-b`` files and the store, each problem a line."""
+    from performanceplatform.collector.arguments import read_json_config
+    from performanceplatform.collector.config import validate_targets
+    from performanceplatform.sinks.url import url_secrets
+    from performanceplatform.utils.redact import register_secrets, secret_values
+
+    shared = Shared()
+    for name in ("credentials", "token", "performanceplatform"):
+        path = getattr(args, name)
+        if path:
+            try:
+                setattr(shared, name, read_json_config(path))
+            except ConfigError as exc:
+                shared.problems.append(str(exc))
+    if shared.credentials:
+        register_secrets(secret_values(shared.credentials))
+    if shared.token:
+        register_secrets([shared.token.get("token")])
+    loaded = (args.performanceplatform is None) == (shared.performanceplatform is None)
+    if (args.store or shared.performanceplatform) and loaded:
+        try:
+            shared.store = validate_targets(shared.token, shared.performanceplatform,
+                                            args.store)
+            register_secrets(url_secrets(shared.store))
+        except ConfigError as exc:
+            shared.problems.append(str(exc))
+    return shared
+
+
+def query_files(given: list[str], shared: Shared) -> Iterator[tuple[str, bool]]:
+    """``(path, named on the command line)`` for each file to validate, folders expanded in
+    name order; the ``-c``/``-t``/``-b`` files are left out."""
+    own = {_identity(config["path_to_json_file"])
+           for config in (shared.credentials, shared.token, shared.performanceplatform)
+           if config}
+    for path in given:
+        if not os.path.isdir(path):
+            yield path, True
+            continue
+        for found in sorted(Path(path).rglob("*.json")):
+            if found.is_file() and _identity(str(found)) not in own:
+                yield str(found), False
+
+
+def _identity(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def validate_file(path: str, explicit: bool, shared: Shared, start_at: Any,
+                  end_at: Any) -> Report:
+    """Everything a run of ``path`` would check before its first request, and its plan."""
+    from performanceplatform.collector.arguments import read_json_config
+    from performanceplatform.collector.config import query_problems, validate_entrypoint
+
+    report = Report(path)
+    try:
+        query = read_json_config(path)
+    except ConfigError as exc:
+        report.problems.append(str(exc))
+        return report
+    if not explicit and not QUERY_FILE_KEYS & set(query):
+        report.skipped = True  # a credentials or token file in the folder
+        return report
+    report.problems += [f"{path}: {problem}" for problem in query_problems(query)]
+    data_set = query.get("data-set")
+    if not report.problems:
+        report.data_set = f"{data_set['data-group']}/{data_set['data-type']}"
+        report.store = _shown(shared.store)
+    try:
+        entrypoint = validate_entrypoint(query, path)
+        collector = _resolve(entrypoint, query, path, report)
+    except ConfigError as exc:
+        report.problems.append(str(exc))
+        return report
+    if report.problems:
+        return report
+    _check_collector(report, collector, query, shared, start_at, end_at)
+    return report
+
+
+def _resolve(entrypoint: str, query: dict[str, Any], path: str, report: Report) -> Any:
+    """The collector (None: a registered one, not run), its retired-API warning and its
+    unknown keys (problems here: the run only warns)."""
+    from performanceplatform.collector.config import unknown_keys
+    from performanceplatform.collector.entrypoints import BUILTIN, resolve
+
+    collector = resolve(entrypoint, path)
+    report.collector = entrypoint
+    if collector.retired:
+        report.warnings.append(f"deprecated: collector '{entrypoint}' uses a retired API: "
+                               f"{collector.retired}")
+    report.problems += [f"{path}: unknown key '{key}': {message}" for key, message in
+                        unknown_keys(collector, query.get("query"), query.get("options"))]
+    if entrypoint not in BUILTIN:
+        report.notes.append("collector checks and plan: not run (a registered collector's "
+                            "main may make requests; validate makes none)")
+        return None
+    return collector
+
+
+def _check_collector(report: Report, collector: Any, query: dict[str, Any], shared: Shared,
+                     start_at: Any, end_at: Any) -> None:
+    """Run the collector's ``main`` planning only, offline: its checks, then its plan."""
+    from performanceplatform.collector.entrypoints import missing_module
+    from performanceplatform.pipeline.runner import planning
+    from performanceplatform.pipeline.settings import run_settings
+    from performanceplatform.utils.http import NetworkRefused, offline
+
+    if collector is None:
+        return
+    path = report.path
+    credentials = shared.credentials if shared.credentials is not None else {}
+    if shared.credentials is None:
+        report.notes.append("credentials: not checked (give -c)")
+    data_set = query["data-set"]
+    config = {"url": None, "token": None, "dry_run": True, "data-group": data_set["data-group"],
+              "data-type": data_set["data-type"]}
+    refused = None
+    with _warnings(report.warnings), offline(), planning() as planned, \
+            run_settings(None, path):
+        try:
+            collector.main(credentials, config, query["query"], query["options"], start_at,
+                           end_at)
+        except NetworkRefused as exc:
+            refused = exc
+        except ConfigError as exc:
+            if shared.credentials is not None or not _about_credentials(exc, planned):
+                report.problems.append(_located(exc, path))
+        except ModuleNotFoundError as exc:
+            report.problems.append(str(missing_module(collector.name, collector.name, exc,
+                                                      path)))
+        except Exception as exc:  # a collector that trips over a config it should refuse
+            report.problems.append(f"{path}: {collector.name} failed on this config: "
+                                   f"{type(exc).__name__}: {exc}")
+    for found in planned:
+        groups = [found.checks.query]
+        if shared.credentials is not None:
+            groups.append(found.checks.credentials)
+        report.problems += [f"{group.where}: key '{key}': {message}"
+                            for group in groups for key, message in group.found]
+        if found.units is not None:
+            report.plan = [unit.label for unit in found.units]
+            report.unit = found.collector.unit_noun
+    if report.plan is None and not report.problems:
+        report.notes.append(_no_plan(refused, planned, shared))
+
+
+def _about_credentials(exc: ConfigError, planned: list) -> bool:
+    """Whether an error raised without ``-c`` is the empty credentials' (not a problem)."""
+    return not planned and exc.where in (None, "credentials")
+
+
+def _no_plan(refused: Any, planned: list, shared: Shared) -> str:
+    if refused is not None and planned:
+        return f"plan: not shown: planning asks the source first ({refused}; not sent)"
+    if refused is not None:
+        return (f"plan: not shown: this collector plans as it fetches (its checks passed; "
+                f"its first request, {refused}, was not sent)")
+    if shared.credentials is None:
+        return "plan: not shown: it needs the checked credentials (give -c)"
+    return "plan: not shown"
+
+
+def _located(exc: ConfigError, path: str) -> str:
+    """The error's line, led by the query file when it names no file of its own."""
+    from performanceplatform.utils.errors import is_command_line
+
+    if exc.where and not is_command_line(exc.where, None):
+        return str(exc)
+    return f"{path}: {exc}"
+
+
+def _shown(store: str | None) -> str | None:
+    if store is None:
+        return None
+    from performanceplatform.sinks.url import StoreURLError, parse_store_url
+
+    try:
+        return parse_store_url(store).shown
+    except StoreURLError:
+        return None
+
+
+@contextmanager
+def _warnings(into: list[str]) -> Iterator[None]:
+    """The WARNING lines logged inside (a collector's own, e.g. a retired API), into
+    ``into``; nothing else is logged."""
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            into.append(record.getMessage())
+
+    root = logging.getLogger()
+    handler, level = Keep(logging.WARNING), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+# -- output ----------------------------------------------------------------------------------
+
+def summary(shared: Shared, reports: list[Report]) -> dict[str, int]:
+    checked = [report for report in reports if not report.skipped]
+    bad = sum(1 for report in checked if report.problems)
+    return {"files": len(checked), "ok": len(checked) - bad, "with_problems": bad,
+            "skipped": len(reports) - len(checked), "shared_problems": len(shared.problems)}
+
+
+def print_text(shared: Shared, reports: list[Report]) -> None:
+    from performanceplatform.utils.redact import redact
+
+    def say(line: str) -> None:
+        print(redact(line))
+
+    for problem in shared.problems:
+        say(f"problem: {problem}")
+    for report in reports:
+        if report.skipped:
+            continue
+        count = len(report.problems)
+        say(f"{report.path}: " + (f"{count} problem{'s' * (count != 1)}" if count else "ok"))
+        for label, value in (("collector", report.collector), ("data set", report.data_set),
+                             ("store", report.store)):
+            if value:
+                say(f"  {label}: {value}")
+        if report.plan is not None:
+            say(f"  plan: {_plan_text(report.plan, report.unit)}")
+        for note in report.notes:
+            say(f"  {note}")
+        for warning in report.warnings:
+            say(f"  warning: {warning}")
+        for problem in report.problems:
+            say(f"  problem: {problem}")
+    counts = summary(shared, reports)
+    line = f"{counts['files']} file{'s' * (counts['files'] != 1)}: {counts['ok']} ok, " \
+           f"{counts['with_problems']} with problems"
+    if counts["skipped"]:
+        line += f" ({counts['skipped']} other JSON files skipped)"
+    if shared.problems:
+        line += f"; {len(shared.problems)} problem(s) in the -c/-t/-b/--store configs"
+    say(line)
+
+
+def _plan_text(labels: list[str], unit: str) -> str:
+    count = f"{len(labels)} {unit}{'s' * (len(labels) != 1)}"
+    if len(labels) <= SHOWN_UNITS:
+        return f"{count}: " + ", ".join(labels)
+    hidden = len(labels) - 4
+    return f"{count}: " + ", ".join(labels[:3]) + f", ... {hidden} more ..., {labels[-1]}"
+
+
+def print_json(shared: Shared, reports: list[Report]) -> None:
+    from performanceplatform.utils.redact import redact
+
+    document = {"files": [asdict(report) for report in reports if not report.skipped],
+                "problems": shared.problems, "summary": summary(shared, reports)}
+    sys.stdout.write(redact(json.dumps(document, indent=2)) + "\n")
