@@ -27,7 +27,8 @@ PP_COLLECTOR_LOG_DIR, PP_COLLECTOR_TIMEOUT, PP_COLLECTOR_NOW, PP_COLLECTOR_SANDB
 PP_COLLECTOR_CONCURRENCY.
 
 commands: pp-collector collectors (every collector and its status); pp-collector sample NAME
-(its sample query and credentials files).
+(its sample query and credentials files); pp-collector validate PATH... (check query files or
+folders and show the plan, without any network call; or add --validate to a run's flags).
 """
 
 
