@@ -180,6 +180,8 @@ def test_a_run_against_a_current_api_logs_no_deprecation(sandbox, run_cli, name)
     ("pp-collector --dr", {"--dry-run"}),
     ("pp-collector sample matomo.", {"matomo.core", "matomo.realtime"}),
     ("pp-collector sample ga4 --q", {"--query"}),
+    ("pp-collector vali", {"validate"}),
+    ("pp-collector validate --js", {"--json"}),
 ])
 def test_shell_completion_with_argcomplete(sandbox, run_cli, line, expected):
     pytest.importorskip("argcomplete", reason="the 'completion' extra is not installed")

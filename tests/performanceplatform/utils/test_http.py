@@ -180,3 +180,19 @@ def test_an_empty_200_from_a_source_is_a_source_error(sandbox):
     inject(sandbox, service="backdrop", status=200, body="")
     with pytest.raises(SourceError, match="HTTP 200 with a body that is not JSON"):
         http.source_json(http.make_session(), "GET", f"{sandbox.url}/_status")
+
+
+def test_offline_refuses_every_request_before_it_is_sent(sandbox):
+    """``pp-collector validate`` runs collectors inside ``offline()``: no request leaves,
+    whatever catches ``Exception`` on the way; outside it, requests go as before."""
+    session = http.make_session({"Authorization": "Bearer secret-token-123"})
+    with http.offline():
+        with pytest.raises(http.NetworkRefused) as refused:
+            try:
+                http.send(session, "GET", f"{sandbox.url}/data/a/b?token_auth=s3cret")
+            except Exception:  # noqa: BLE001 - what a client might do
+                pytest.fail("NetworkRefused must not be an Exception")
+        assert "s3cret" not in str(refused.value)
+    assert served(sandbox) == []
+    assert session.get(f"{sandbox.url}/data/a/b", timeout=10).status_code == 200
+    assert len(served(sandbox)) == 1
