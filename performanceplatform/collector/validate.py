@@ -2,11 +2,15 @@
 
     pp-collector validate [-c CREDS] [-t TOKEN] [-b PP | --store URL] [-s START -e END]
                           [--json] PATH...
+    pp-collector validate --jobs JOBS_FILE [--config-dir DIR] [--store URL] [--json]
     pp-collector -q QUERY -c CREDS -t TOKEN -b PP [-s START -e END] --validate
 
 Each PATH is a query file or a folder searched for ``*.json`` query files (JSON objects
 without any query-file key are skipped, so a whole config folder can be given). ``-c``,
 ``-t``, ``-b``/``--store`` are the files a run would be given, once for every query file.
+``--jobs`` pairs each query file with its own files instead, as the crontab generator does
+(``collector.crontab``'s parser; names relative to ``--config-dir``, by default the jobs
+file's folder); a ``-l`` job is listed as not checked.
 Every query file gets the core's checks (the keys every query needs, the entrypoint), the
 unknown keys with the nearest known one, and its collector's own checks and plan (the
 pipeline's ``runner.planning``), with the store and data set it would write to. A built-in
@@ -63,6 +67,12 @@ def arguments(parser: argparse.ArgumentParser) -> None:
                         help="start of the back-fill to plan")
     parser.add_argument("-e", "--end", dest="end_at", type=parse,
                         help="end of the back-fill to plan")
+    parser.add_argument("--jobs", metavar="JOBS_FILE",
+                        help="validate every job of a crontab jobs file, each query with its "
+                             "own credentials, token and performanceplatform files")
+    parser.add_argument("--config-dir", metavar="DIR",
+                        help="the folder the jobs file's names are relative to (default: "
+                             "the jobs file's folder)")
     parser.add_argument("--json", action="store_true",
                         help="one JSON document: a report per file and the summary")
     parser.add_argument("-l", "--collector", dest="collector_slug", metavar="SLUG",
@@ -79,6 +89,7 @@ class Report:
     """What validating one query file found."""
 
     path: str
+    job: str | None = None  # the jobs file's file:line
     collector: str | None = None
     data_set: str | None = None
     store: str | None = None
@@ -87,7 +98,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    skipped: bool = False
+    skipped: bool = False  # a JSON file in a folder that is not a query file
+    unchecked: str | None = None  # why a job was not checked (its config is in Stagecraft)
 
 
 @dataclass
@@ -108,19 +120,27 @@ def run(args: argparse.Namespace) -> int:
     if args.collector_slug:
         raise UsageError(NO_STAGECRAFT, key="-l/--collector")
     given = [*args.queries, *args.paths]
-    if not given:
-        raise UsageError("name the query files or folders to validate (PATH or -q FILE)")
+    if args.jobs and (given or args.credentials or args.token or args.performanceplatform):
+        raise UsageError("--jobs takes each job's files from the jobs file: give no PATH, "
+                         "-q, -c, -t or -b with it")
+    if not given and not args.jobs:
+        raise UsageError("name the query files or folders to validate (PATH or -q FILE), or "
+                         "--jobs JOBS_FILE")
     check_dates(args.start_at, args.end_at)
-    shared = load_shared(args)
-    files = list(query_files(given, shared))
-    reports = [validate_file(path, explicit, shared, args.start_at, args.end_at)
-               for path, explicit in files]
+    if args.jobs:
+        shared, reports = Shared(), validate_jobs(args)
+    else:
+        shared = load_shared(args.credentials, args.token, args.performanceplatform,
+                             args.store)
+        reports = [validate_file(path, explicit, shared, args.start_at, args.end_at)
+                   for path, explicit in query_files(given, shared)]
     (print_json if args.json else print_text)(shared, reports)
     failed = shared.problems or any(report.problems for report in reports)
     return ExitCode.FAILED if failed else ExitCode.OK
 
 
-def load_shared(args: argparse.Namespace) -> Shared:
+def load_shared(credentials: str | None, token: str | None, performanceplatform: str | None,
+                store: str | None) -> Shared:
     """The ``-c``/``-t``/``-b`` files and the store, each problem a line."""
     from performanceplatform.collector.arguments import read_json_config
     from performanceplatform.collector.config import validate_targets
@@ -128,8 +148,9 @@ def load_shared(args: argparse.Namespace) -> Shared:
     from performanceplatform.utils.redact import register_secrets, secret_values
 
     shared = Shared()
-    for name in ("credentials", "token", "performanceplatform"):
-        path = getattr(args, name)
+    paths = {"credentials": credentials, "token": token,
+             "performanceplatform": performanceplatform}
+    for name, path in paths.items():
         if path:
             try:
                 setattr(shared, name, read_json_config(path))
@@ -139,15 +160,42 @@ def load_shared(args: argparse.Namespace) -> Shared:
         register_secrets(secret_values(shared.credentials))
     if shared.token:
         register_secrets([shared.token.get("token")])
-    loaded = (args.performanceplatform is None) == (shared.performanceplatform is None)
-    if (args.store or shared.performanceplatform) and loaded:
+    loaded = all(getattr(shared, name) is not None for name in ("token", "performanceplatform")
+                 if paths[name])  # a file that did not load has had its problem listed
+    if (store or shared.performanceplatform) and loaded:
         try:
-            shared.store = validate_targets(shared.token, shared.performanceplatform,
-                                            args.store)
+            shared.store = validate_targets(shared.token, shared.performanceplatform, store)
             register_secrets(url_secrets(shared.store))
         except ConfigError as exc:
             shared.problems.append(str(exc))
     return shared
+
+
+def validate_jobs(args: argparse.Namespace) -> list[Report]:
+    """A report per job of the jobs file (``collector.crontab``'s parser), each query file
+    with the job's own files, named as the generated crontab names them."""
+    from performanceplatform.collector.crontab import read_job_lines
+
+    try:
+        jobs = read_job_lines(args.jobs)
+    except ConfigError as exc:
+        return [Report(args.jobs, problems=[str(exc)])]
+    config = args.config_dir or os.path.dirname(args.jobs) or "."
+    reports = []
+    for job in jobs:
+        shared = load_shared(f"{config}/{job.credentials}", f"{config}/{job.token}",
+                             f"{config}/{job.performanceplatform}", args.store)
+        if job.query is None:
+            report = Report(job.collector, job=job.where,
+                            unchecked="a -l job: its config is in Stagecraft, and reading it "
+                                      "is a network call")
+        else:
+            report = validate_file(f"{config}/{job.query}", True, shared, args.start_at,
+                                   args.end_at)
+            report.job = job.where
+        report.problems[:0] = shared.problems
+        reports.append(report)
+    return reports
 
 
 def query_files(given: list[str], shared: Shared) -> Iterator[tuple[str, bool]]:
@@ -328,8 +376,10 @@ def _warnings(into: list[str]) -> Iterator[None]:
 def summary(shared: Shared, reports: list[Report]) -> dict[str, int]:
     checked = [report for report in reports if not report.skipped]
     bad = sum(1 for report in checked if report.problems)
-    return {"files": len(checked), "ok": len(checked) - bad, "with_problems": bad,
-            "skipped": len(reports) - len(checked), "shared_problems": len(shared.problems)}
+    unchecked = sum(1 for report in checked if report.unchecked and not report.problems)
+    return {"files": len(checked), "ok": len(checked) - bad - unchecked, "with_problems": bad,
+            "not_checked": unchecked, "skipped": len(reports) - len(checked),
+            "shared_problems": len(shared.problems)}
 
 
 def print_text(shared: Shared, reports: list[Report]) -> None:
@@ -344,8 +394,10 @@ def print_text(shared: Shared, reports: list[Report]) -> None:
         if report.skipped:
             continue
         count = len(report.problems)
-        say(f"{report.path}: " + (f"{count} problem{'s' * (count != 1)}" if count else "ok"))
-        for label, value in (("collector", report.collector), ("data set", report.data_set),
+        state = "not checked" if report.unchecked and not count else "ok"
+        say(f"{report.path}: " + (f"{count} problem{'s' * (count != 1)}" if count else state))
+        for label, value in (("job", report.job), ("not checked", report.unchecked),
+                             ("collector", report.collector), ("data set", report.data_set),
                              ("store", report.store)):
             if value:
                 say(f"  {label}: {value}")
@@ -358,8 +410,11 @@ def print_text(shared: Shared, reports: list[Report]) -> None:
         for problem in report.problems:
             say(f"  problem: {problem}")
     counts = summary(shared, reports)
-    line = f"{counts['files']} file{'s' * (counts['files'] != 1)}: {counts['ok']} ok, " \
+    noun = "job" if any(report.job for report in reports) else "file"
+    line = f"{counts['files']} {noun}{'s' * (counts['files'] != 1)}: {counts['ok']} ok, " \
            f"{counts['with_problems']} with problems"
+    if counts["not_checked"]:
+        line += f", {counts['not_checked']} not checked"
     if counts["skipped"]:
         line += f" ({counts['skipped']} other JSON files skipped)"
     if shared.problems:

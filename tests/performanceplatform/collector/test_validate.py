@@ -199,7 +199,48 @@ def test_the_original_command_line_with_validate_runs_nothing(sandbox, run_cli):
     assert not (result.workdir / "log").exists()
 
 
+def test_a_jobs_file_pairs_each_query_with_its_own_files(sandbox, run_cli):
+    """``--jobs``: every job as the crontab generator runs it, names relative to the jobs
+    file's folder; a ``-l`` job is listed as not checked (Stagecraft is a network call)."""
+    run_cli.write("config/queries/matomo.json", MATOMO)
+    run_cli.write("config/queries/typo.json", {**MATOMO, "options": {"chunksize": 1}})
+    run_cli.write("config/queries/pingdom.json", query_file("pingdom", {"name": "x"}))
+    run_cli.write("config/credentials/piwik.json", PIWIK)
+    run_cli.write("config/credentials/pingdom.json", {"token": "pingdom-123"})
+    run_cli.write("config/tokens/t.json", {"token": SANDBOX_TOKEN})
+    run_cli.write("config/pp.json", {"backdrop_url": f"{sandbox.url}/data"})
+    jobs = run_cli.write("config/cronjobs", "".join(
+        f"{schedule},{target},credentials/{creds}.json,tokens/t.json,pp.json\n"
+        for schedule, target, creds in (
+            ("0 * * * *", "query:queries/matomo.json", "piwik"),
+            ("5 * * * *", "query:queries/typo.json", "piwik"),
+            ("9 * * * *", "query:queries/pingdom.json", "pingdom"),
+            ("9 * * * *", "query:queries/matomo.json", "pingdom"),  # the wrong credentials
+            ("7 * * * *", "some-slug", "piwik"))))
+    result = run_cli(args=["validate", "--jobs", str(jobs)])
+    assert result.code == 1, result.output
+    config = f"{jobs.parent}"
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [f"{config}/queries/matomo.json: ok", f"  job: {jobs}:1"]
+    assert f"  problem: {config}/queries/typo.json: unknown key 'options.chunksize': not one " \
+           "that performanceplatform.collector.matomo reads (did you mean `chunk-size`?)" \
+        in lines
+    assert any(line.startswith(f"  problem: {config}/credentials/pingdom.json: key ")
+               for line in lines), lines
+    assert "some-slug: not checked" in lines
+    assert lines[-1] == "5 jobs: 2 ok, 2 with problems, 1 not checked"
+    assert served(sandbox) == []
+
+
+def test_a_bad_jobs_line_is_a_problem_naming_file_and_line(sandbox, run_cli):
+    jobs = run_cli.write("cronjobs", "0 * * *,query:q.json,c.json,t.json,pp.json\n")
+    result = run_cli(args=["validate", "--jobs", str(jobs)])
+    assert result.code == 1, result.output
+    assert f"  problem: {jobs}:1: " in result.stdout
+
+
 @pytest.mark.parametrize("argv, fragment", [
+    (["validate", "--jobs", "cronjobs", "-c", "c.json"], "--jobs takes each job's files"),
     (["-l", "some-slug", "--validate"], "-l/--collector reads the config from Stagecraft"),
     (["validate", "q.json", "-s", "2026-11-05", "-e", "2026-11-01"],
      "-e/--end 2026-11-01 is a day before -s/--start 2026-11-05"),
@@ -230,8 +271,8 @@ def test_json_output_for_ci(sandbox, run_cli):
     result = run_cli(args=["validate", "--json", *shared_files(run_cli, PIWIK), "queries"])
     assert result.code == 1, result.output
     document = json.loads(result.stdout)
-    assert document["summary"] == {"files": 2, "ok": 1, "with_problems": 1, "skipped": 0,
-                                   "shared_problems": 0}
+    assert document["summary"] == {"files": 2, "ok": 1, "with_problems": 1, "not_checked": 0,
+                                   "skipped": 0, "shared_problems": 0}
     by_path = {Path(entry["path"]).name: entry for entry in document["files"]}
     assert by_path["ok.json"]["plan"] == ["previous1"]
     assert by_path["ok.json"]["data_set"] == "validate/browsers"
