@@ -46,6 +46,7 @@ HELP = ("Check query files (and the credentials, token and store they would run 
         "network call. Exit 0: all fine; 1: problems; 2: bad command line.")
 QUERY_FILE_KEYS = frozenset({"entrypoint", "data-set", "query", "options"})
 SHOWN_UNITS = 10  # a longer plan shows its first and last units
+NO_CREDENTIALS = "credentials (not given: give -c)"  # where a missing -c is named
 NO_STAGECRAFT = ("-l/--collector reads the config from Stagecraft, a network call, which "
                  "validate never makes: validate a query file (-q FILE or PATH) instead")
 
@@ -280,8 +281,9 @@ def _check_collector(report: Report, collector: Any, query: dict[str, Any], shar
     if collector is None:
         return
     path = report.path
-    credentials = shared.credentials if shared.credentials is not None else {}
-    if shared.credentials is None:
+    credentials = shared.credentials
+    if credentials is None:  # empty, and named, so that its own problems can be told apart
+        credentials = {"path_to_json_file": NO_CREDENTIALS}
         report.notes.append("credentials: not checked (give -c)")
     data_set = query["data-set"]
     config = {"url": None, "token": None, "dry_run": True, "data-group": data_set["data-group"],
@@ -295,8 +297,8 @@ def _check_collector(report: Report, collector: Any, query: dict[str, Any], shar
         except NetworkRefused as exc:
             refused = exc
         except ConfigError as exc:
-            if shared.credentials is not None or not _about_credentials(exc, planned):
-                report.problems.append(_located(exc, path))
+            if exc.where != NO_CREDENTIALS:
+                report.problems += _located(exc, path)
         except ModuleNotFoundError as exc:
             report.problems.append(str(missing_module(collector.name, collector.name, exc,
                                                       path)))
@@ -304,21 +306,14 @@ def _check_collector(report: Report, collector: Any, query: dict[str, Any], shar
             report.problems.append(f"{path}: {collector.name} failed on this config: "
                                    f"{type(exc).__name__}: {exc}")
     for found in planned:
-        groups = [found.checks.query]
-        if shared.credentials is not None:
-            groups.append(found.checks.credentials)
         report.problems += [f"{group.where}: key '{key}': {message}"
-                            for group in groups for key, message in group.found]
+                            for group in (found.checks.credentials, found.checks.query)
+                            if group.where != NO_CREDENTIALS for key, message in group.found]
         if found.units is not None:
             report.plan = [unit.label for unit in found.units]
             report.unit = found.collector.unit_noun
     if report.plan is None and not report.problems:
         report.notes.append(_no_plan(refused, planned, shared))
-
-
-def _about_credentials(exc: ConfigError, planned: list) -> bool:
-    """Whether an error raised without ``-c`` is the empty credentials' (not a problem)."""
-    return not planned and exc.where in (None, "credentials")
 
 
 def _no_plan(refused: Any, planned: list, shared: Shared) -> str:
@@ -332,13 +327,15 @@ def _no_plan(refused: Any, planned: list, shared: Shared) -> str:
     return "plan: not shown"
 
 
-def _located(exc: ConfigError, path: str) -> str:
-    """The error's line, led by the query file when it names no file of its own."""
+def _located(exc: ConfigError, path: str) -> list[str]:
+    """The error's problems, a line each (``key 'a': ...; key 'b': ...`` is two), led by the
+    query file when the error names no file of its own."""
     from performanceplatform.utils.errors import is_command_line
 
-    if exc.where and not is_command_line(exc.where, None):
-        return str(exc)
-    return f"{path}: {exc}"
+    text = str(exc) if exc.where and not is_command_line(exc.where, None) else f"{path}: {exc}"
+    first, *others = text.split("; key '")
+    lead = first[:first.find("key '")] if "key '" in first else ""
+    return [first, *(f"{lead}key '{other}" for other in others)]
 
 
 def _shown(store: str | None) -> str | None:

@@ -171,7 +171,10 @@ def test_a_collector_off_the_pipeline_is_checked_and_stopped_at_its_first_reques
     result = run_cli(args=["validate", *shared_files(run_cli, ga), "q"])
     assert result.code == 1, result.output
     found = blocks(result.stdout)
-    assert any("key 'query.metric'" in line for line in found[str(Path("q/bad.json"))])
+    bad = str(Path("q/bad.json"))
+    assert found[bad][0] == "2 problems"  # one line each, though the collector raised once
+    for key in ("query.metric", "query.dimensions"):
+        assert any(line.startswith(f"problem: {bad}: key '{key}': ") for line in found[bad])
     assert found[str(Path("q/good.json"))][0] == "ok"
     assert served(sandbox) == []
 
@@ -179,9 +182,13 @@ def test_a_collector_off_the_pipeline_is_checked_and_stopped_at_its_first_reques
 def test_without_credentials_the_queries_are_still_checked(sandbox, run_cli):
     run_cli.write("queries/ok.json", MATOMO)
     run_cli.write("queries/typo.json", {**MATOMO, "options": {"chunksize": 1}})
+    trending = json.loads((SAMPLES / "ga" / "sample" / "trending-query.json").read_text())
+    run_cli.write("queries/trending.json", {**trending, "query": {"id": "ga:1"}})
     result = run_cli(args=["validate", "queries"])
     assert result.code == 1, result.output
     found = blocks(result.stdout)
+    assert any("key 'query.metric'" in line
+               for line in found[str(Path("queries/trending.json"))]), result.stdout
     ok = found[str(Path("queries/ok.json"))]
     assert ok[0] == "ok" and "credentials: not checked (give -c)" in ok
     assert not any(line.startswith("store:") for line in ok)
