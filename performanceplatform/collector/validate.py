@@ -259,8 +259,10 @@ def _resolve(entrypoint: str, query: dict[str, Any], path: str, report: Report) 
     collector = resolve(entrypoint, path)
     report.collector = entrypoint
     if collector.retired:
-        report.warnings.append(f"deprecated: collector '{entrypoint}' uses a retired API: "
-                               f"{collector.retired}")
+        from performanceplatform.utils.retired import warn_retired
+
+        with _warnings(report.warnings):  # the run's warning, as the run logs it
+            warn_retired(f"collector '{entrypoint}'", collector.retired)
     report.problems += [f"{path}: unknown key '{key}': {message}" for key, message in
                         unknown_keys(collector, query.get("query"), query.get("options"))]
     if entrypoint not in BUILTIN:

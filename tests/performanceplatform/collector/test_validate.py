@@ -195,6 +195,23 @@ def test_without_credentials_the_queries_are_still_checked(sandbox, run_cli):
     assert any("options.chunksize" in line for line in found[str(Path("queries/typo.json"))])
 
 
+def test_retired_apis_and_registered_collectors_are_said(sandbox, run_cli):
+    ga = json.loads((SAMPLES / "ga" / "sample" / "query.json").read_text())
+    run_cli.write("queries/ga.json", ga)
+    run_cli.write("queries/echo.json", {"entrypoint": "tests.collectors.echo",
+                                        "data-set": {"data-group": "v", "data-type": "echo"},
+                                        "query": {"records": []}, "options": {}})
+    result = run_cli(args=["validate", "queries"])
+    assert result.code == 0, result.output
+    found = blocks(result.stdout)
+    assert any(line.startswith("warning: deprecated: collector 'performanceplatform.collector"
+                               ".ga' uses a retired API: ") for line in
+               found[str(Path("queries/ga.json"))])
+    assert "collector checks and plan: not run (a registered collector's main may make " \
+           "requests; validate makes none)" in found[str(Path("queries/echo.json"))]
+    assert served(sandbox) == []
+
+
 def test_the_original_command_line_with_validate_runs_nothing(sandbox, run_cli):
     """``pp-collector -q -c -t -b --validate``: the files of a run, checked; no write."""
     result = run_cli(MATOMO, PIWIK, "--validate", "-s", "2026-11-01", "-e", "2026-11-07")
