@@ -133,8 +133,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         shared = load_shared(args.credentials, args.token, args.performanceplatform,
                              args.store)
-        reports = [validate_file(path, explicit, shared, args.start_at, args.end_at)
-                   for path, explicit in query_files(given, shared)]
+        reports = validate_paths(given, shared, args.start_at, args.end_at)
     (print_json if args.json else print_text)(shared, reports)
     failed = shared.problems or any(report.problems for report in reports)
     return ExitCode.FAILED if failed else ExitCode.OK
@@ -199,19 +198,27 @@ def validate_jobs(args: argparse.Namespace) -> list[Report]:
     return reports
 
 
-def query_files(given: list[str], shared: Shared) -> Iterator[tuple[str, bool]]:
-    """``(path, named on the command line)`` for each file to validate, folders expanded in
-    name order; the ``-c``/``-t``/``-b`` files are left out."""
+def validate_paths(given: list[str], shared: Shared, start_at: Any,
+                   end_at: Any) -> list[Report]:
+    """A report per query file, folders expanded in name order (the ``-c``/``-t``/``-b``
+    files left out); a folder without any query file is a problem (a mistyped folder)."""
     own = {_identity(config["path_to_json_file"])
            for config in (shared.credentials, shared.token, shared.performanceplatform)
            if config}
+    reports = []
     for path in given:
         if not os.path.isdir(path):
-            yield path, True
+            reports.append(validate_file(path, True, shared, start_at, end_at))
             continue
-        for found in sorted(Path(path).rglob("*.json")):
-            if found.is_file() and _identity(str(found)) not in own:
-                yield str(found), False
+        found = [validate_file(str(name), False, shared, start_at, end_at)
+                 for name in sorted(Path(path).rglob("*.json"))
+                 if name.is_file() and _identity(str(name)) not in own]
+        if all(report.skipped for report in found):
+            found.append(Report(path, problems=[
+                f"{path}: no query file in this folder (*.json with an entrypoint, data-set, "
+                "query or options key)"]))
+        reports += found
+    return reports
 
 
 def _identity(path: str) -> str:

@@ -131,6 +131,14 @@ def test_bad_json_names_the_file(sandbox, run_cli):
     assert lines[-1] == "3 files: 1 ok, 2 with problems"
 
 
+def test_a_folder_without_query_files_is_a_problem(sandbox, run_cli):
+    run_cli.write("config/credentials.json", PIWIK)
+    result = run_cli(args=["validate", "config"])
+    assert result.code == 1, result.output
+    assert "  problem: config: no query file in this folder (*.json with an entrypoint, " \
+           "data-set, query or options key)" in result.stdout.splitlines()
+
+
 def test_a_bad_shared_file_is_a_problem_too(sandbox, run_cli):
     query = run_cli.write("q.json", MATOMO)
     files = shared_files(run_cli, PIWIK, store="ftp://nowhere")
