@@ -30,6 +30,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 import requests
 
 from performanceplatform.collector import __version__
+from performanceplatform.utils import run_counts
 from performanceplatform.utils.redact import SECRET_PARAMS
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class CollectorSession(requests.Session):
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
+        run_counts.note_request()  # the run's summary line counts every request sent
         return super().request(method, resolve_url(url), *args, **kwargs)
 
 
@@ -208,6 +210,7 @@ def send(
                 return response
             reason = f"HTTP {response.status_code}"
         wait = policy.delay(attempt, response)
+        run_counts.note_retry()
         log.warning(
             "%s failed with %s (attempt %d of %d); retrying in %.1f s",
             name, reason, attempt, policy.attempts, wait,
