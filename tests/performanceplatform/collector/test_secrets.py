@@ -7,8 +7,9 @@ and access tokens, a service account's private key (a PEM file, or the PEM text 
 the Webtrends password, a secret in G-Cloud's (unread) credentials file — and runs the real
 ``pp-collector`` in one mode: dry run, success, the source failing (401 or 500), Backdrop
 failing (500), and with ``LOGLEVEL=DEBUG`` (tracebacks, urllib3's request lines) on the
-console, in the log files and as JSON lines on stderr (``--log-format json``). No canary may appear in stdout, stderr or any file of the log
-folder: neither as it is, nor URL-encoded, nor (for the PEM key) any line of it.
+console, in the log files and as JSON lines on stderr (``--log-format json``). No canary may
+appear in stdout, stderr or any file of the log folder: neither as it is, nor URL-encoded,
+nor (for the PEM key) any line of it.
 
 The canaries hold ``+``, ``/`` and ``=`` so that their URL-encoded forms differ from them.
 """
