@@ -3,8 +3,8 @@
     g/t  40%|████      | 4/10 periods [00:02<00:03, 1.90 periods/s, 120 records written]
 
 Drawn with tqdm (chosen over rich, enlighten and alive-progress: one small pure-Python
-package with no dependencies of its own, among the most used on PyPI, maintained since
-2013; rate and ETA come with it). Shown only when it helps a person watching:
+package with no dependencies of its own, among the most used on PyPI and long maintained;
+rate and ETA come with it). Shown only when it helps a person watching:
 
 - stderr is a terminal, and the log is not JSON (``--log-format json`` is for machines);
 - the run plans more than one unit (a back-fill; a one-period cron run gets no bar);
