@@ -22,6 +22,7 @@ Environment:
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import logging
 import os
@@ -102,6 +103,9 @@ def resolve_url(url: str) -> str:
     return urlunsplit((base.scheme, base.netloc, path, parts.query, parts.fragment))
 
 
+_following: contextvars.ContextVar[bool] = contextvars.ContextVar("following", default=False)
+
+
 class CollectorSession(requests.Session):
     """A session whose every request has a timeout and goes through ``resolve_url``, and
     whose redirects stay within their origin unless ``any_redirect``."""
@@ -112,9 +116,18 @@ class CollectorSession(requests.Session):
         self.headers["User-Agent"] = USER_AGENT
         self.any_redirect = any_redirect
 
+    def send(self, request, **kwargs):  # type: ignore[override]
+        token = _following.set(bool(kwargs.get("allow_redirects", True)))
+        try:
+            return super().send(request, **kwargs)
+        finally:
+            _following.reset(token)
+
     def get_redirect_target(self, resp):  # type: ignore[override]
+        """The redirect's target; one to another origin is refused when it would be followed
+        (requests also asks when it will not follow, to fill in ``response.next``)."""
         target = super().get_redirect_target(resp)
-        if target is not None and not self.any_redirect:
+        if target is not None and not self.any_redirect and _following.get():
             location = urljoin(resp.url, target)
             if not same_origin(resp.url, location):
                 method = resp.request.method if resp.request is not None else "GET"
