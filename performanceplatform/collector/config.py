@@ -109,11 +109,13 @@ def warn_unknown_keys(collector: Collector, query: Any, options: Any, where: str
     """One WARNING per ``query``/``options`` key the collector does not know.
 
     Query keys are checked when the collector declares ``QUERY_KEYS``; options always, against
-    the record builder's keys and the collector's ``OPTION_KEYS``.
+    the record builder's keys and the collector's ``OPTION_KEYS``. Sections whose unknown keys
+    the collector refuses (``REFUSED_UNKNOWN_KEYS``) are left to its check: one message.
     """
     for section, config, known in (("query", query, collector.query_keys),
                                    ("options", options, collector.option_keys)):
-        if known is None or not isinstance(config, Mapping):
+        if known is None or not isinstance(config, Mapping) or \
+                section in collector.refused_unknown:
             continue
         for key in config:
             if key not in known and key != "path_to_json_file":

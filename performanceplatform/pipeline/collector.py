@@ -63,13 +63,11 @@ class Collector:
     source: ClassVar[str] = "the source"  # in log lines and errors
     unit_noun: ClassVar[str] = "period"    # "365 periods"
     concurrency_limit: ClassVar[int | None] = None  # the API's documented cap, if any
-    whole_set: ClassVar[bool] = False      # must see every record before writing
+    # must see every record before writing (may be set in ``check``, from the options)
+    whole_set: bool = False
     # ``build`` gives finished records rather than ``(item, fields)`` pairs (no record
     # builder, no record options): sources whose records never went through it (Pingdom)
     builds_records: ClassVar[bool] = False
-    # each record is POSTed on its own as a JSON object, not in a list (the realtime
-    # collectors of the original wrote their one record so)
-    one_object: ClassVar[bool] = False
     # the write options the sink honours for this collector (others are left alone)
     write_options: ClassVar[frozenset[str]] = frozenset({"chunk-size", "empty-data-set"})
 
@@ -93,6 +91,12 @@ class Collector:
         """``(item, special fields)`` for each row, and the core builds the record (or, with
         ``builds_records``, the finished records). Called in plan order, in one thread."""
         raise NotImplementedError
+
+    def write_all(self, sink: Any, records: list[Record]) -> None:
+        """Write a whole set (``whole_set``, ``empty-data-set``, plugins): chunk by chunk
+        through the sink, unless the source wrote its records otherwise (realtime: one JSON
+        object; trending: empty, then one POST)."""
+        sink.write(iter(records))
 
     def sink_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """The writing options for the sink: those of ``options`` the source honours."""
