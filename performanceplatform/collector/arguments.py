@@ -9,8 +9,6 @@ import os
 import sys
 from typing import Any, NoReturn
 
-from dateutil.parser import parse
-
 from performanceplatform.collector import __version__
 from performanceplatform.utils.errors import ConfigError, ExitCode, UsageError
 
@@ -54,6 +52,13 @@ def _load_json_file(path: str) -> dict[str, Any]:
             f"not {type(data).__name__})")
     data["path_to_json_file"] = path
     return data
+
+
+def parse(text: str) -> dt.datetime:
+    """``-s``/``-e``: a date as dateutil reads it (imported only when one is given)."""
+    from dateutil.parser import parse as parse_date
+
+    return parse_date(text)
 
 
 class _Parser(argparse.ArgumentParser):

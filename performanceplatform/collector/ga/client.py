@@ -17,13 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import (
-    V3_ERRORS_HELP,
-    GoogleRetryPolicy,
-    raise_for_google_error,
-    source_json_response,
-)
-from performanceplatform.utils.http import send
+from performanceplatform.utils.google.retry import V3_ERRORS_HELP, GoogleRetryPolicy, google_error
+from performanceplatform.utils.http import NOT_JSON, SourceRequest, source_json
 
 from .query import CoreQuery
 
@@ -66,18 +61,21 @@ class CoreReportingClient:
     def get(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
         """One GET, retried as Google's rules say; the JSON answer or a ``SourceError``."""
         url = self.api_root + path
-        try:
-            response = send(self.session, "GET", url, policy=self.policy, params=dict(params),
-                            describe=f"GA GET {path} {params.get('start-date', '')}".rstrip())
-        except requests.RequestException as exc:
-            raise SourceError(f"{SOURCE}: could not reach {url}: {type(exc).__name__}", url=url)
-        raise_for_google_error(response, SOURCE, url, help_url=V3_ERRORS_HELP)
-        body = source_json_response(response, SOURCE, url)
-        problem = envelope_problem(body, KINDS.get(path))
-        if problem:
-            raise SourceError(f"{SOURCE}: GET {url} answered HTTP {response.status_code} with "
-                              f"{problem}", url=url, status=response.status_code)
-        return body
+        kind = KINDS.get(path)
+
+        def error(request: SourceRequest, response: requests.Response, body: Any) -> Any:
+            if not response.ok:
+                return google_error(response, SOURCE, url, help_url=V3_ERRORS_HELP)
+            problem = None if body is NOT_JSON else envelope_problem(body, kind)
+            if problem:
+                return request.error(f"GET {request.shown} answered HTTP "
+                                     f"{response.status_code} with {problem}",
+                                     response.status_code)
+            return None
+
+        return source_json(self.session, "GET", url, policy=self.policy, source=SOURCE,
+                           error=error, params=dict(params),
+                           describe=f"GA GET {path} {params.get('start-date', '')}".rstrip())
 
     def pages(self, request: CoreQuery) -> Iterator[dict[str, Any]]:
         """Every page of one period's report, following ``nextLink`` (with a loop guard)."""

@@ -27,8 +27,8 @@ from performanceplatform.collector.ga4.quota import (
     exhausted_advice,
 )
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import raise_for_google_error, v3_advice
-from performanceplatform.utils.http import redact_url, send
+from performanceplatform.utils.google.retry import google_error, v3_advice
+from performanceplatform.utils.http import NOT_JSON, SourceRequest, source_response
 
 log = logging.getLogger(__name__)
 
@@ -83,22 +83,20 @@ class DataApi:
     def call(self, method: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST ``body`` to ``<property>:<method>``; the JSON answer."""
         url = f"{self.base}:{method}"
-        try:
-            response = send(self.session, "POST", url, policy=self.policy, json=dict(body))
-        except requests.RequestException as exc:
-            raise SourceError(f"ga4: could not reach {redact_url(url)}: {type(exc).__name__}",
-                              url=redact_url(url))
-        if not response.ok:
-            raise_for_google_error(response, "ga4", url, method="POST", advice=self._advice)
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = None
-        problem = envelope_problem(answer, method)
-        if problem:
-            raise SourceError(f"ga4: POST {redact_url(url)} answered HTTP {response.status_code} "
-                              f"with {problem}", url=redact_url(url),
-                              status=response.status_code)
+
+        def error(request: SourceRequest, response: requests.Response, answer: Any) -> Any:
+            if not response.ok:
+                return google_error(response, "ga4", url, method="POST", advice=self._advice)
+            problem = envelope_problem(None if answer is NOT_JSON else answer, method)
+            if problem:
+                return request.error(f"POST {request.shown} answered HTTP "
+                                     f"{response.status_code} with {problem}",
+                                     response.status_code)
+            return None
+
+        _, answer = source_response(self.session, "POST", url, policy=self.policy,
+                                    source="ga4", error=error, json_body=True,
+                                    json=dict(body))
         self.quota.note(answer)
         return answer
 

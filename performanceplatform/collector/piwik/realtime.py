@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
 from performanceplatform.pipeline.collector import Checks, Collector
 from performanceplatform.pipeline.realtime import RealtimeCollector
 
@@ -29,6 +28,8 @@ class Realtime(RealtimeCollector):
 
     def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
               problems: Checks) -> None:
+        from performanceplatform.collector.piwik.client import check_credentials
+
         check_credentials(credentials, problems.credentials)
         found = problems.query
         query = query if isinstance(query, dict) else {}
@@ -43,6 +44,8 @@ class Realtime(RealtimeCollector):
                        "format": "json", "lastMinutes": minutes}
 
     def connect(self) -> None:
+        from performanceplatform.collector.piwik.client import PiwikClient
+
         self.client = PiwikClient(self.credentials)
 
     def request(self) -> Any:
