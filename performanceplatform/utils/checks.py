@@ -13,7 +13,6 @@ query_problems)``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -114,5 +113,7 @@ def unknown_keys(problems: Problems, config: Mapping[str, Any], known: Iterable[
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """`` (did you mean `x`?)`` for the nearest of ``known`` to ``word``, or ``""``."""
+    import difflib
+
     close = difflib.get_close_matches(word, sorted(known), n=1)
     return f" (did you mean `{close[0]}`?)" if close else ""

@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import V3_ERRORS_HELP, GoogleRetryPolicy, google_error
-from performanceplatform.utils.http import NOT_JSON, SourceRequest, source_json
+from performanceplatform.utils.google.retry import V3_ERRORS_HELP, GoogleRetryPolicy, google_hook
+from performanceplatform.utils.http import source_json
 
 from .query import CoreQuery
 
@@ -62,17 +62,10 @@ class CoreReportingClient:
         """One GET, retried as Google's rules say; the JSON answer or a ``SourceError``."""
         url = self.api_root + path
         kind = KINDS.get(path)
-
-        def error(request: SourceRequest, response: requests.Response, body: Any) -> Any:
-            if not response.ok:
-                return google_error(response, SOURCE, url, help_url=V3_ERRORS_HELP)
-            problem = None if body is NOT_JSON else envelope_problem(body, kind)
-            if problem:
-                return request.error(f"GET {request.shown} answered HTTP "
-                                     f"{response.status_code} with {problem}",
-                                     response.status_code)
-            return None
-
+        # a body that is not JSON is the HTTP layer's to name
+        error = google_hook(SOURCE, url, lambda body: None if body is None else
+                            envelope_problem(body, kind),
+                            help_url=V3_ERRORS_HELP)
         return source_json(self.session, "GET", url, policy=self.policy, source=SOURCE,
                            error=error, params=dict(params),
                            describe=f"GA GET {path} {params.get('start-date', '')}".rstrip())

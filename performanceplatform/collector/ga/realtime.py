@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks
+from performanceplatform.pipeline.collector import Checks, entrypoint
 from performanceplatform.pipeline.realtime import RealtimeCollector, visitors_record
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
@@ -29,13 +29,7 @@ QUERY_KEYS = frozenset(PARAMETERS)
 REFUSED_UNKNOWN_KEYS = ("query",)  # each is sent as an API parameter: a typo is an error
 
 
-def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
-         options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.pipeline.runner import run
-
-    run(Realtime(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
-
+main = entrypoint(__name__, "performanceplatform.collector.ga.realtime:Realtime")
 
 class Realtime(RealtimeCollector):
     """The Real Time Reporting request, now; one record, POSTed as an object."""

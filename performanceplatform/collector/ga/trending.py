@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Unit
+from performanceplatform.pipeline.collector import Unit, entrypoint
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
 
@@ -36,13 +36,7 @@ RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 i
 QUERY_KEYS = frozenset({"id", "metric", "dimensions", "filters", "segment"})
 
 
-def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
-         options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.pipeline.runner import run
-
-    run(Trending(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
-
+main = entrypoint(__name__, "performanceplatform.collector.ga.trending:Trending")
 
 class Trending(CoreReports):
     """One unit (the two weeks before today); its summed pages become the records."""

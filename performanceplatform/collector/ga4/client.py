@@ -27,8 +27,8 @@ from performanceplatform.collector.ga4.quota import (
     exhausted_advice,
 )
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import google_error, v3_advice
-from performanceplatform.utils.http import NOT_JSON, SourceRequest, source_response
+from performanceplatform.utils.google.retry import google_hook, v3_advice
+from performanceplatform.utils.http import source_response
 
 log = logging.getLogger(__name__)
 
@@ -83,17 +83,8 @@ class DataApi:
     def call(self, method: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST ``body`` to ``<property>:<method>``; the JSON answer."""
         url = f"{self.base}:{method}"
-
-        def error(request: SourceRequest, response: requests.Response, answer: Any) -> Any:
-            if not response.ok:
-                return google_error(response, "ga4", url, method="POST", advice=self._advice)
-            problem = envelope_problem(None if answer is NOT_JSON else answer, method)
-            if problem:
-                return request.error(f"POST {request.shown} answered HTTP "
-                                     f"{response.status_code} with {problem}",
-                                     response.status_code)
-            return None
-
+        error = google_hook("ga4", url, lambda answer: envelope_problem(answer, method),
+                            advice=self._advice)
         _, answer = source_response(self.session, "POST", url, policy=self.policy,
                                     source="ga4", error=error, json_body=True,
                                     json=dict(body))

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks
+from performanceplatform.pipeline.collector import Checks, entrypoint
 from performanceplatform.pipeline.realtime import RealtimeCollector, visitors_record
 from performanceplatform.utils.errors import SourceError
 
@@ -94,13 +94,7 @@ def _first_range_total(answer: Mapping[str, Any], totals: list[Any],
     raise SourceError(f"ga4 realtime: no total for the minute range {wanted!r}")
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
-    """POST one record: the number of active users now."""
-    from performanceplatform.pipeline.runner import run
-
-    run(Realtime(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
-
+main = entrypoint(__name__, "performanceplatform.collector.ga4.realtime:Realtime")
 
 class Realtime(RealtimeCollector):
     """``runRealtimeReport`` now; one record, POSTed as an object."""

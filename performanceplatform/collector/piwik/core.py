@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
-from performanceplatform.pipeline.collector import Checks, Collector, Unit
+from performanceplatform.pipeline.collector import Checks, Collector, Unit, entrypoint
 from performanceplatform.utils.datetimeutil import DEFAULT_FREQUENCY
 from performanceplatform.utils.datetimeutil import TIME_SPANS as PERIODS
 from performanceplatform.utils.options import check_record_options
@@ -134,9 +134,4 @@ class Reports(Collector):
         return core_pairs(rows, self.mappings, self.time_span)
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
-    """Fetch one report over the periods asked for and write a record per row."""
-    from performanceplatform.pipeline.runner import run
-
-    run(Reports(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
+main = entrypoint(__name__, "performanceplatform.collector.piwik.core:Reports")

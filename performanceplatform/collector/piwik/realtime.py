@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks, Collector
+from performanceplatform.pipeline.collector import Checks, Collector, entrypoint
 from performanceplatform.pipeline.realtime import RealtimeCollector
 
 DEFAULT_MINUTES = 2
@@ -57,9 +57,4 @@ class Realtime(RealtimeCollector):
         return realtime_record(answer, now)
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
-    """Write one record: the unique visitors of the last ``minutes`` minutes, stamped now."""
-    from performanceplatform.pipeline.runner import run
-
-    run(Realtime(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
+main = entrypoint(__name__, "performanceplatform.collector.piwik.realtime:Realtime")

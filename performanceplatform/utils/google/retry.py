@@ -127,6 +127,25 @@ def google_error(response: requests.Response, source: str, url: str,
     return SourceError(text, url=redact_url(url), status=response.status_code)
 
 
+def google_hook(source: str, url: str, envelope: Callable[[Any], str | None],
+                help_url: str | None = None, advice: Advice | None = None) -> Any:
+    """The error hook of a Google JSON API (``utils.http.source_response``): a failed answer
+    is :func:`google_error`'s line; a 2xx answer that ``envelope(body)`` finds wrong (the
+    body is ``None`` when it is not JSON) is ``answered HTTP 200 with <what is wrong>``."""
+    from performanceplatform.utils.http import NOT_JSON
+
+    def error(request: Any, response: requests.Response, body: Any) -> SourceError | None:
+        if not response.ok:
+            return google_error(response, source, url, help_url, request.method, advice)
+        problem = envelope(None if body is NOT_JSON else body)
+        if problem:
+            return request.error(f"{request.method} {request.shown} answered HTTP "
+                                 f"{response.status_code} with {problem}", response.status_code)
+        return None
+
+    return error
+
+
 def v3_advice(status: int, reason: str | None, message: str = "") -> str:
     if status == 401:
         return " - the credentials were refused; renew the stored token or key"
@@ -148,4 +167,5 @@ __all__ = [
     "raise_for_google_error",
     "v3_advice",
     "google_error",
+    "google_hook",
 ]

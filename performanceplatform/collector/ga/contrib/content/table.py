@@ -24,7 +24,7 @@ from typing import Any
 
 from performanceplatform.collector.ga import QUERY_KEYS  # noqa: F401 (the core collector's)
 from performanceplatform.collector.ga.collect import CoreReports
-from performanceplatform.pipeline.collector import Checks, Unit
+from performanceplatform.pipeline.collector import Checks, Unit, entrypoint
 
 _DEPARTMENT_FILTER = re.compile(r"=~\^")
 RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
@@ -33,13 +33,7 @@ RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 i
 OPTION_KEYS = frozenset({"filtersets"})
 
 
-def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
-         options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.pipeline.runner import run
-
-    run(ContentTable(data_set_config["data-type"]), credentials, data_set_config, query,
-        options, start_at, end_at)
-
+main = entrypoint(__name__, "performanceplatform.collector.ga.contrib.content.table:ContentTable")
 
 @dataclass
 class Department:
