@@ -9,8 +9,6 @@ import os
 import sys
 from typing import Any, NoReturn
 
-from dateutil.parser import parse
-
 from performanceplatform.collector import __version__
 from performanceplatform.utils.errors import ConfigError, ExitCode, UsageError
 
@@ -69,6 +67,13 @@ def read_json_config(path: str) -> dict[str, Any]:
         raise NotJsonObject(f"a JSON object is expected, not {type(data).__name__}", path)
     data["path_to_json_file"] = path
     return data
+
+
+def parse(text: str) -> dt.datetime:
+    """``-s``/``-e``: a date as dateutil reads it (imported only when one is given)."""
+    from dateutil.parser import parse as parse_date
+
+    return parse_date(text)
 
 
 class _Parser(argparse.ArgumentParser):

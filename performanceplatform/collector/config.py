@@ -114,7 +114,8 @@ def warn_unknown_keys(collector: Collector, query: Any, options: Any, where: str
     """One WARNING per ``query``/``options`` key the collector does not know.
 
     Query keys are checked when the collector declares ``QUERY_KEYS``; options always, against
-    the record builder's keys and the collector's ``OPTION_KEYS``.
+    the record builder's keys and the collector's ``OPTION_KEYS``. Sections whose unknown keys
+    the collector refuses (``REFUSED_UNKNOWN_KEYS``) are left to its check: one message.
     """
     for key, message in unknown_keys(collector, query, options):
         log.warning("%s: unknown key '%s': %s", where, key, message)
@@ -126,7 +127,8 @@ def unknown_keys(collector: Collector, query: Any, options: Any) -> list[tuple[s
     found = []
     for section, config, known in (("query", query, collector.query_keys),
                                    ("options", options, collector.option_keys)):
-        if known is None or not isinstance(config, Mapping):
+        if known is None or not isinstance(config, Mapping) or \
+                section in collector.refused_unknown:
             continue
         for key in config:
             if key not in known and key != "path_to_json_file":

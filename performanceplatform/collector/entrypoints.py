@@ -16,8 +16,10 @@ end_at)``. Every refusal is a ``ConfigError`` naming the file (or Stagecraft slu
 
 A collector module may declare the keys it reads, for the core's unknown-key warnings:
 ``QUERY_KEYS`` (the ``query`` keys) and ``OPTION_KEYS`` (``options`` keys beyond the record
-builder's ``utils.options.RECORD_OPTION_KEYS``). ``RETIRED`` (a string) says that the API it
-calls is shut down and what replaces it (``utils.retired``).
+builder's ``utils.options.RECORD_OPTION_KEYS``); the core warns about any other key, unless
+the collector refuses them itself, in its check, with ``utils.checks.unknown_keys`` (it says
+which sections in ``REFUSED_UNKNOWN_KEYS``, e.g. ``("query",)``). ``RETIRED`` (a string)
+says that the API it calls is shut down and what replaces it (``utils.retired``).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Collector:
     query_keys: frozenset[str] | None
     option_keys: frozenset[str]
     retired: str | None = None
+    refused_unknown: frozenset[str] = frozenset()  # sections whose unknown keys it refuses
 
 
 def registered() -> dict[str, metadata.EntryPoint]:
@@ -116,7 +119,9 @@ def _collector(name: str, loaded: Any, where: str) -> Collector:
     extra_options = _declared(module, owner, "OPTION_KEYS") or frozenset()
     retired = next((getattr(place, "RETIRED", None) for place in (module, owner)
                     if isinstance(getattr(place, "RETIRED", None), str)), None)
-    return Collector(name, main, query_keys, RECORD_OPTION_KEYS | extra_options, retired)
+    refused = _declared(module, owner, "REFUSED_UNKNOWN_KEYS") or frozenset()
+    return Collector(name, main, query_keys, RECORD_OPTION_KEYS | extra_options, retired,
+                     refused)
 
 
 def _check_signature(name: str, main: Callable[..., Any], where: str) -> None:

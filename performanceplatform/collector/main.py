@@ -25,7 +25,6 @@ from performanceplatform.collector.config import (
     validate_targets,
     warn_unknown_keys,
 )
-from performanceplatform.sinks.url import url_secrets
 from performanceplatform.utils import run_counts, writes
 from performanceplatform.utils.errors import CollectorError, ExitCode, Terminated
 from performanceplatform.utils.redact import redact, register_secrets, secret_values
@@ -152,6 +151,8 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
     where = _where(args)
     validate_query(args.query, where)
     store = validate_targets(args.token, args.performanceplatform, getattr(args, "store", None))
+    from performanceplatform.sinks.url import url_secrets
+
     register_secrets([args.token.get("token") if args.token else None, *url_secrets(store)])
     if isinstance(args.credentials, dict):
         register_secrets(secret_values(args.credentials))

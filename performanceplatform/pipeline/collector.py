@@ -20,7 +20,7 @@ in one thread, so it may keep counts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -63,13 +63,11 @@ class Collector:
     source: ClassVar[str] = "the source"  # in log lines and errors
     unit_noun: ClassVar[str] = "period"    # "365 periods"
     concurrency_limit: ClassVar[int | None] = None  # the API's documented cap, if any
-    whole_set: ClassVar[bool] = False      # must see every record before writing
+    # must see every record before writing (may be set in ``check``, from the options)
+    whole_set: bool = False
     # ``build`` gives finished records rather than ``(item, fields)`` pairs (no record
     # builder, no record options): sources whose records never went through it (Pingdom)
     builds_records: ClassVar[bool] = False
-    # each record is POSTed on its own as a JSON object, not in a list (the realtime
-    # collectors of the original wrote their one record so)
-    one_object: ClassVar[bool] = False
     # the write options the sink honours for this collector (others are left alone)
     write_options: ClassVar[frozenset[str]] = frozenset({"chunk-size", "empty-data-set"})
 
@@ -94,9 +92,39 @@ class Collector:
         ``builds_records``, the finished records). Called in plan order, in one thread."""
         raise NotImplementedError
 
+    def write_all(self, sink: Any, records: list[Record]) -> None:
+        """Write a whole set (``whole_set``, ``empty-data-set``, plugins): chunk by chunk
+        through the sink, unless the source wrote its records otherwise (realtime: one JSON
+        object; trending: empty, then one POST)."""
+        sink.write(iter(records))
+
     def sink_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """The writing options for the sink: those of ``options`` the source honours."""
         return {key: value for key, value in options.items() if key in self.write_options}
 
     def close(self) -> None:
         """Called once the run has ended, however it ended (e.g. to log a quota summary)."""
+
+
+def entrypoint(owner: str, target: str) -> Callable[..., None]:
+    """The ``main(credentials, data_set_config, query, options, start_at, end_at)`` of the
+    entrypoint module ``owner``: it runs the collector class ``target``
+    (``"package.module:Class"``, imported when it runs) through the pipeline::
+
+        main = entrypoint(__name__, "performanceplatform.collector.ga4.collect:Reports")
+    """
+    module_name, _, class_name = target.partition(":")
+
+    def main(credentials: Any, data_set_config: dict[str, Any], query: Any, options: Any,
+             start_at: Any, end_at: Any) -> None:
+        import importlib
+
+        from performanceplatform.pipeline.runner import run
+
+        collector = getattr(importlib.import_module(module_name), class_name)
+        run(collector(data_set_config["data-type"]), credentials, data_set_config, query,
+            options, start_at, end_at)
+
+    main.__module__ = owner
+    main.__doc__ = f"Run ``{class_name}`` through the pipeline (``{module_name}``)."
+    return main

@@ -100,18 +100,12 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
                  _plural(len(units), collector.unit_noun), min(workers, max(len(units), 1)))
         sink = data_set_sink(data_set_config, collector.sink_options(options))
         builder = _builder(options, collector)
-        whole = sink.must_see_all or builder.must_see_all or collector.whole_set or \
-            collector.one_object
+        whole = sink.must_see_all or builder.must_see_all or collector.whole_set
         ledger = Ledger(units, collector.unit_noun, None if whole else sink.chunk_size)
         try:
             if whole:
-                records = builder.finish(list(builder.checked(ledger.drain(
-                    _events(collector, units, workers, builder)))))
-                if collector.one_object:
-                    for record in records:
-                        sink.write_object(record)
-                else:
-                    sink.write(iter(records))
+                collector.write_all(sink, builder.finish(list(builder.checked(ledger.drain(
+                    _events(collector, units, workers, builder))))))
             elif workers > 1:
                 _write_pipelined(collector, units, workers, builder, sink, ledger)
             else:

@@ -39,6 +39,13 @@ class Sink:
         """POST one record as a JSON object (not a list)."""
         self._pusher.data_set.post(record)
 
+    def replace(self, records: list[dict[str, Any]]) -> None:
+        """Empty the data set, then POST every record in one request, even none (what
+        ``ga.trending`` always did: ``PUT []``, then ``POST [...]``)."""
+        data_set = self._pusher.data_set
+        data_set.empty_data_set()
+        data_set.post(records)
+
     def write(self, records: Iterable[dict[str, Any]]) -> None:
         """Write the records, in order, chunk by chunk as they come; nothing at all when
         there are none (as ``Pusher`` does for a list)."""

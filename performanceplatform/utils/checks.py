@@ -13,7 +13,6 @@ query_problems)``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -96,7 +95,25 @@ def where_of(config: Any, fallback: str) -> str:
     return fallback
 
 
+def unknown_keys(problems: Problems, config: Mapping[str, Any], known: Iterable[str],
+                 section: str = "query", hints: Mapping[str, str] | None = None) -> None:
+    """Record each key of ``config`` that is not in ``known`` (a collector that refuses
+    unknown keys declares ``REFUSED_UNKNOWN_KEYS``, so the core does not also warn).
+
+    The message is the core warning's: the nearest known key, or what ``hints`` says of a
+    key that means something else here."""
+    known = sorted(known)
+    for key in config:
+        if key in known or key == "path_to_json_file":
+            continue
+        hint = (hints or {}).get(key)
+        problems.add(f"{section}.{key}", hint or f"unknown key{did_you_mean(str(key), known)}; "
+                                                 f"known keys: {', '.join(known)}")
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """`` (did you mean `x`?)`` for the nearest of ``known`` to ``word``, or ``""``."""
+    import difflib
+
     close = difflib.get_close_matches(word, sorted(known), n=1)
     return f" (did you mean `{close[0]}`?)" if close else ""

@@ -22,7 +22,6 @@ Environment:
 
 from __future__ import annotations
 
-import contextvars
 import email.utils
 import logging
 import os
@@ -32,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import requests
@@ -103,7 +103,7 @@ def resolve_url(url: str) -> str:
     return urlunsplit((base.scheme, base.netloc, path, parts.query, parts.fragment))
 
 
-_following: contextvars.ContextVar[bool] = contextvars.ContextVar("following", default=False)
+_following: ContextVar[bool] = ContextVar("following", default=False)
 
 
 class CollectorSession(requests.Session):
@@ -299,39 +299,85 @@ def _exhausted(policy: RetryPolicy, attempt: int, started: float) -> bool:
     return time.monotonic() - started >= policy.max_total
 
 
-def source_json(
-    session: requests.Session,
-    method: str,
-    url: str,
-    policy: RetryPolicy | None = None,
-    source: str = "source",
-    **kwargs,
-):
-    """``send()`` a request to a source API and return its JSON body.
+NOT_JSON = object()  # the body an error hook is given when the answer is not JSON
 
-    A final non-2xx answer, a connection failure or a body that is not JSON becomes a
-    ``SourceError`` that names the (redacted) URL and the status.
+
+@dataclass(frozen=True)
+class SourceRequest:
+    """One request to a source, as its errors name it: ``<source>: <METHOD> <url>``, the
+    URL redacted (``shown``)."""
+
+    source: str
+    method: str
+    shown: str
+
+    @property
+    def named(self) -> str:
+        return f"{self.source}: {self.method} {self.shown}"
+
+    def error(self, text: str, status: int | None = None):  # -> SourceError
+        """``<source>: <text>`` as a ``SourceError`` naming the URL (and the status)."""
+        from performanceplatform.utils.errors import SourceError
+
+        return SourceError(f"{self.source}: {text}", url=self.shown, status=status)
+
+
+# A source's one response-to-error hook: given each final answer and its decoded JSON body
+# (``NOT_JSON`` when it is not JSON), the ``SourceError`` it stands for, or ``None``.
+ErrorHook = Callable[[SourceRequest, requests.Response, Any], Any]
+
+
+def http_error(request: SourceRequest, response: requests.Response, body: Any):
+    """The default hook: a non-2xx answer is an error quoting the start of its body."""
+    if response.ok:
+        return None
+    snippet = " ".join(response.text[:200].split())
+    return request.error(f"{request.method} {request.shown} answered HTTP "
+                         f"{response.status_code}: {snippet}", response.status_code)
+
+
+def source_response(session: requests.Session, method: str, url: str,
+                    policy: RetryPolicy | None = None, source: str = "source",
+                    error: ErrorHook = http_error, shown: str | None = None,
+                    json_body: bool = False, **kwargs) -> tuple[requests.Response, Any]:
+    """``send()`` a request to a source: ``(the answer, its JSON body or NOT_JSON)``.
+
+    Every source reads its answers here. No answer after retries is a ``SourceError``
+    (``<source>: could not reach <url>: <exception>``); then the source's ``error`` hook
+    says whether the answer stands for an error. ``shown``: the URL as errors name it
+    (default: ``url``, redacted).
     """
-    from performanceplatform.utils.errors import SourceError
-
-    shown = redact_url(url)
+    request = SourceRequest(source, method, shown or redact_url(url))
     try:
         response = send(session, method, url, policy=policy, **kwargs)
     except requests.RequestException as exc:
-        raise SourceError(f"{source}: could not reach {shown}: {type(exc).__name__}", url=shown)
-    if not response.ok:
-        snippet = " ".join(response.text[:200].split())
-        raise SourceError(
-            f"{source}: {method} {shown} answered HTTP {response.status_code}: {snippet}",
-            url=shown, status=response.status_code,
-        )
+        raise request.error(f"could not reach {request.shown}: {type(exc).__name__}")
+    body = _json_or_not(response) if json_body else NOT_JSON
+    failure = error(request, response, body)
+    if failure is not None:
+        raise failure
+    return response, body
+
+
+def source_json(session: requests.Session, method: str, url: str,
+                policy: RetryPolicy | None = None, source: str = "source",
+                error: ErrorHook = http_error, shown: str | None = None, **kwargs) -> Any:
+    """``source_response()``, and the JSON body of the answer: a body that is not JSON
+    (the hook having let it pass) is a ``SourceError`` too."""
+    response, body = source_response(session, method, url, policy, source, error, shown,
+                                     json_body=True, **kwargs)
+    if body is NOT_JSON:
+        request = SourceRequest(source, method, shown or redact_url(url))
+        raise request.error(f"{method} {request.shown} answered HTTP {response.status_code} "
+                            "with a body that is not JSON", response.status_code)
+    return body
+
+
+def _json_or_not(response: requests.Response) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise SourceError(
-            f"{source}: {method} {shown} answered HTTP {response.status_code} with a body that "
-            "is not JSON", url=shown, status=response.status_code,
-        )
+        return NOT_JSON
 
 
 def iter_chunks(items: Iterable, size: int):
@@ -357,4 +403,8 @@ __all__ = [
     "send",
     "iter_chunks",
     "source_json",
+    "source_response",
+    "SourceRequest",
+    "NOT_JSON",
+    "http_error",
 ]

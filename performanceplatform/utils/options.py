@@ -52,11 +52,9 @@ def check_record_options(problems: Problems, options: Any,
         problems.add(prefix, f"expected a JSON object, got {type(options).__name__}")
         return
     if known is not None:
-        allowed = set(known)
-        for key in options:
-            if key not in allowed and key != "path_to_json_file":
-                problems.add(f"{prefix}.{key}",
-                             f"unknown key; known keys: {', '.join(sorted(allowed))}")
+        from performanceplatform.utils.checks import unknown_keys
+
+        unknown_keys(problems, options, known, prefix)
     _mappings(problems, options, prefix)
     _id_mapping(problems, options, prefix)
     if "additionalFields" in options and not isinstance(options["additionalFields"], Mapping):

@@ -6,7 +6,7 @@ each row becomes a record with the id the original collector gave it. See README
 
 from __future__ import annotations
 
-from typing import Any
+from performanceplatform.pipeline.collector import entrypoint
 
 RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
            "move the query to performanceplatform.collector.ga4 (collector/ga4/MIGRATION.rst)")
@@ -14,11 +14,4 @@ QUERY_KEYS = frozenset({"id", "metrics", "dimensions", "filters", "maxResults", 
                         "frequency"})
 
 
-def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
-         options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.pipeline.runner import run
-
-    from .collect import CoreReports
-
-    run(CoreReports(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
+main = entrypoint(__name__, "performanceplatform.collector.ga.collect:CoreReports")

@@ -17,13 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import (
-    V3_ERRORS_HELP,
-    GoogleRetryPolicy,
-    raise_for_google_error,
-    source_json_response,
-)
-from performanceplatform.utils.http import send
+from performanceplatform.utils.google.retry import V3_ERRORS_HELP, GoogleRetryPolicy, google_hook
+from performanceplatform.utils.http import source_json
 
 from .query import CoreQuery
 
@@ -66,18 +61,14 @@ class CoreReportingClient:
     def get(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
         """One GET, retried as Google's rules say; the JSON answer or a ``SourceError``."""
         url = self.api_root + path
-        try:
-            response = send(self.session, "GET", url, policy=self.policy, params=dict(params),
-                            describe=f"GA GET {path} {params.get('start-date', '')}".rstrip())
-        except requests.RequestException as exc:
-            raise SourceError(f"{SOURCE}: could not reach {url}: {type(exc).__name__}", url=url)
-        raise_for_google_error(response, SOURCE, url, help_url=V3_ERRORS_HELP)
-        body = source_json_response(response, SOURCE, url)
-        problem = envelope_problem(body, KINDS.get(path))
-        if problem:
-            raise SourceError(f"{SOURCE}: GET {url} answered HTTP {response.status_code} with "
-                              f"{problem}", url=url, status=response.status_code)
-        return body
+        kind = KINDS.get(path)
+        # a body that is not JSON is the HTTP layer's to name
+        error = google_hook(SOURCE, url, lambda body: None if body is None else
+                            envelope_problem(body, kind),
+                            help_url=V3_ERRORS_HELP)
+        return source_json(self.session, "GET", url, policy=self.policy, source=SOURCE,
+                           error=error, params=dict(params),
+                           describe=f"GA GET {path} {params.get('start-date', '')}".rstrip())
 
     def pages(self, request: CoreQuery) -> Iterator[dict[str, Any]]:
         """Every page of one period's report, following ``nextLink`` (with a loop guard)."""

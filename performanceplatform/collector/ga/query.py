@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from performanceplatform.utils.errors import ConfigError
+from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.google.rows import DEFAULT_FREQUENCY
 from performanceplatform.utils.google.rows import FREQUENCIES as TIME_SPANS
 
@@ -60,20 +60,6 @@ def key_problems(query: Mapping[str, Any], key: str, required: bool = False) -> 
     return []
 
 
-def as_text(problems: list[Problem]) -> list[str]:
-    return [f"key '{key}': {message}" for key, message in problems]
-
-
-def list_problems(query: Mapping[str, Any], key: str, required: bool = False) -> list[str]:
-    """``key_problems`` as text."""
-    return as_text(key_problems(query, key, required))
-
-
-def raise_problems(problems: list[str]) -> None:
-    if problems:
-        raise ConfigError("; ".join(problems))
-
-
 @dataclass(frozen=True)
 class CoreQuery:
     """One Core Reporting request, as gapy's ``client.query.get(...)`` took it."""
@@ -113,30 +99,17 @@ class CoreQuery:
         return params
 
 
-def check_core_config(query: Any, options: Any, extra: list[str] | None = None
-                      ) -> tuple[CoreQuery, str]:
-    """``parse_core_query``, after checking the query, the record options
-    (``utils.options``) and ``extra`` problems together: every problem in one ConfigError,
-    before credentials are read or any request is made."""
-    from performanceplatform.utils.checks import Problems
-    from performanceplatform.utils.options import check_record_options
-
-    option_problems = Problems()
-    check_record_options(option_problems, options)
-    problems = _core_problems(query) + list(extra or [])
-    if option_problems.found:
-        problems.append(option_problems.message())
-    raise_problems(problems)
-    return parse_core_query(query)
-
-
-def parse_core_query(query: Mapping[str, Any]) -> tuple[CoreQuery, str]:
-    """The ``CoreQuery`` and ``frequency`` of a core query; every problem in one ConfigError.
+def read_core_query(problems: Problems, query: Any) -> tuple[CoreQuery, str] | None:
+    """Every problem of a core query recorded in ``problems``; its ``CoreQuery`` and
+    ``frequency`` when there are none. The query is read once, here.
 
     ``id`` loses every ``ga:`` (gapy puts one back), as the original did.
     """
-    problems = _core_problems(query)
-    raise_problems(problems)
+    found = core_problems(query)
+    for key, message in found:
+        problems.add(key, message)
+    if found:
+        return None
     max_results = query.get("maxResults") or None
     request = CoreQuery(
         ids=str(query["id"]).replace("ga:", ""),
@@ -150,8 +123,13 @@ def parse_core_query(query: Mapping[str, Any]) -> tuple[CoreQuery, str]:
     return request, query.get("frequency", DEFAULT_FREQUENCY)
 
 
-def _core_problems(query: Mapping[str, Any]) -> list[str]:
-    return as_text(core_problems(query))
+def parse_core_query(query: Mapping[str, Any]) -> tuple[CoreQuery, str]:
+    """``read_core_query``, raising every problem as one ConfigError."""
+    problems = Problems()
+    parsed = read_core_query(problems, query)
+    problems.raise_if_any()
+    assert parsed is not None
+    return parsed
 
 
 def core_problems(query: Any) -> list[Problem]:

@@ -11,11 +11,13 @@ Realtime collectors cannot back-fill: ``--start``/``--end`` are refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks, Collector, Unit
-from performanceplatform.utils.errors import ConfigError, SourceError
+from performanceplatform.pipeline.collector import Checks, entrypoint
+from performanceplatform.pipeline.realtime import RealtimeCollector, visitors_record
+from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.errors import SourceError
 
 PARAMETERS = {"ids": "ids", "metrics": "metrics", "dimensions": "dimensions",
               "filters": "filters", "sort": "sort", "max_results": "max-results"}
@@ -24,55 +26,50 @@ RETIRED = ("Google shut down Universal Analytics and its Real Time Reporting API
            "2023-2024; move the query to performanceplatform.collector.ga4.realtime "
            "(collector/ga4/MIGRATION.rst)")
 QUERY_KEYS = frozenset(PARAMETERS)
+REFUSED_UNKNOWN_KEYS = ("query",)  # each is sent as an API parameter: a typo is an error
 
 
-def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
-         options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.pipeline.runner import run
+main = entrypoint(__name__, "performanceplatform.collector.ga.realtime:Realtime")
 
-    run(Realtime(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
-
-
-class Realtime(Collector):
-    """One unit: the Real Time Reporting request, now; one record, POSTed as an object."""
+class Realtime(RealtimeCollector):
+    """The Real Time Reporting request, now; one record, POSTed as an object."""
 
     source = "Google Analytics realtime"
-    unit_noun = "request"
-    builds_records = True
-    one_object = True
-    write_options = frozenset()
 
     def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
               problems: Checks) -> None:
-        self.params = realtime_params(query)
+        self.params = realtime_params(query, problems.query)
         self.query, self.credentials = query, credentials
 
-    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
-             end_at: Any) -> list[Unit]:
-        if start_at or end_at:
-            raise ConfigError("Cannot backfill realtime collectors", key="--start/--end")
+    def connect(self) -> None:
         from .client import CoreReportingClient
 
         self.client = CoreReportingClient.from_credentials(self.credentials)
-        return [Unit("now")]
 
-    def fetch(self, unit: Unit) -> list[dict[str, Any]]:
-        return [self.client.realtime(self.params)]
+    def request(self) -> dict[str, Any]:
+        return self.client.realtime(self.params)
 
-    def build(self, unit: Unit, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [realtime_record(answer, self.query) for answer in rows]
+    def record(self, answer: Mapping[str, Any], now: Any) -> dict[str, Any]:
+        return visitors_record(visitors(answer), self.query.get("filters", ""), now)
 
 
-def realtime_params(query: Mapping[str, Any]) -> dict[str, str]:
-    """The query's keys as API parameters, passed as they are (no ``ga:`` added)."""
-    problems = [f"key 'query.{key}': not a realtime parameter (known: {', '.join(PARAMETERS)})"
-                for key in query if key not in PARAMETERS]
-    problems += [f"key 'query.{key}': missing" for key in REQUIRED if not query.get(key)]
-    if problems:
-        raise ConfigError("; ".join(problems))
+def realtime_params(query: Any, problems: Problems | None = None) -> dict[str, str]:
+    """The query's keys as API parameters, passed as they are (no ``ga:`` added); problems
+    go into ``problems`` (else they are raised)."""
+    from performanceplatform.utils.checks import unknown_keys
+
+    found = problems if problems is not None else Problems()
+    if not isinstance(query, Mapping):
+        found.add("query", "expected an object")
+        query = {}
+    unknown_keys(found, query, QUERY_KEYS)
+    for key in REQUIRED:
+        if not query.get(key):
+            found.add(f"query.{key}", "missing")
+    if problems is None:
+        found.raise_if_any()
     params = {PARAMETERS[key]: _text(value) for key, value in query.items()
-              if value is not None}
+              if value is not None and key in PARAMETERS}
     params["alt"] = "json"
     return params
 
@@ -84,13 +81,7 @@ def _text(value: Any) -> str:
 def realtime_record(response: Mapping[str, Any], query: Mapping[str, Any]) -> dict[str, Any]:
     from performanceplatform.utils import clock
 
-    timestamp = clock.now().replace(microsecond=0).isoformat()
-    return {
-        "_timestamp": timestamp,
-        "_id": timestamp,
-        "unique_visitors": visitors(response),
-        "for_url": query.get("filters", ""),
-    }
+    return visitors_record(visitors(response), query.get("filters", ""), clock.now())
 
 
 def visitors(response: Mapping[str, Any]) -> int:

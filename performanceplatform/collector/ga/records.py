@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.google import rows as google_rows
 
-from .query import TIME_SPANS, CoreQuery, parse_core_query
+from .query import CoreQuery
 
 log = logging.getLogger(__name__)
 
@@ -62,33 +62,3 @@ def _page_period(page: Mapping[str, Any], request: CoreQuery) -> tuple[dt.date, 
     except ValueError:
         raise SourceError("Google Analytics: answer names a period that is not a date: "
                           f"{echoed.get('start-date')!r} - {echoed.get('end-date')!r}")
-
-
-def query_items(client: Any, request: CoreQuery, periods: Iterable[tuple[dt.date, dt.date]]
-                ) -> Iterator[Item]:
-    """Items of every period, in period order."""
-    for start, end in periods:
-        log.info("Querying GA for data in the period: %s - %s", start, end)
-        period_request = request.for_period(start, end)
-        for page in client.pages(period_request):
-            yield from items_from_page(page, period_request)
-
-
-def periods_for(start_at: Any, end_at: Any, frequency: str) -> list[tuple[dt.date, dt.date]]:
-    """The periods of a run; bad or half-given dates are a ConfigError."""
-    from performanceplatform.pipeline.periods import period_units
-
-    return [(unit.start, unit.end) for unit in period_units(start_at, end_at, frequency)]
-
-
-def query_documents_for(client: Any, query: Mapping[str, Any], options: Mapping[str, Any],
-                        data_type: str, start_at: Any, end_at: Any) -> list[dict[str, Any]]:
-    """All records of a core query over the run's periods (plugins applied)."""
-    from performanceplatform.utils.data_parser import DataParser
-
-    request, frequency = parse_core_query(query)
-    periods = periods_for(start_at, end_at, frequency)
-    items = list(query_items(client, request, periods))
-    time_span = TIME_SPANS[frequency]
-    specials = [special_fields(item, time_span) for item in items]
-    return DataParser(items, options, data_type).get_data(specials)

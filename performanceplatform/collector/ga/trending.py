@@ -2,21 +2,30 @@
 
 One Core Reporting query over the last two full weeks before today (``day``, ``month`` and
 ``year`` added to the dimensions), summed per ``pageTitle`` into ``week1`` (the older week)
-and ``week2``, each floored at 500, with ``percent_change`` between them. The data set is
-emptied, then all records are POSTed at once. ``_id`` is the URL-safe base64 of the page
-path, so two titles on one path share an id, as they did in the original.
+and ``week2``, each floored at 500, with ``percent_change`` between them. ``_id`` is the
+URL-safe base64 of the page path, so two titles on one path share an id, as they did in the
+original.
+
+It must see every row before it writes anything (it compares the two weeks of each page,
+and the data set is replaced): the pipeline's ``whole_set``. What it holds is compact: the
+rows are summed as their pages come, one small entry per page title. Then the data set is
+emptied and every record POSTed in one request, even none (``PUT []`` then ``POST []``), as
+the original did; ``--start``/``--end`` and the writing options are not read.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from performanceplatform.utils.errors import ConfigError, SourceError
+from performanceplatform.pipeline.collector import Unit, entrypoint
+from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.errors import SourceError
 
-from .query import CoreQuery, as_list, list_problems, raise_problems
+from .collect import CoreReports
+from .query import CoreQuery, as_list, key_problems
 
 DATE_DIMENSIONS = ("day", "month", "year")
 REQUIRED_DIMENSIONS = ("pageTitle", "pagePath")
@@ -27,40 +36,64 @@ RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 i
 QUERY_KEYS = frozenset({"id", "metric", "dimensions", "filters", "segment"})
 
 
-def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
-         options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.client import DataSet
-    from performanceplatform.utils import clock
+main = entrypoint(__name__, "performanceplatform.collector.ga.trending:Trending")
 
-    from .client import CoreReportingClient
-    from .records import items_from_page
+class Trending(CoreReports):
+    """One unit (the two weeks before today); its summed pages become the records."""
 
-    request = parse_query(query)
-    start, middle, end = week_dates(clock.today())
-    client = CoreReportingClient.from_credentials(credentials)
-    period = request.for_period(start, end)
-    items = [item for page in client.pages(period) for item in items_from_page(page, period)]
-    records = trending_records(items, request.metrics[0], start, middle)
-    data_set = DataSet.from_config(data_set_config)
-    data_set.empty_data_set()
-    data_set.post(records)
+    source = "Google Analytics trending"
+    unit_noun = "two-week window"
+    whole_set = True
+    builds_records = True
+    write_options = frozenset()
+
+    def read_query(self, query: Any, problems: Problems) -> None:
+        self.request = trending_query(query, problems)
+
+    def read_options(self, options: Any, problems: Problems) -> None:
+        """The options are not read (nor were they by the original)."""
+
+    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
+             end_at: Any) -> list[Unit]:
+        from performanceplatform.utils import clock
+
+        self.start, self.middle, end = week_dates(clock.today())
+        self.client = self.connect()
+        return [Unit.period(self.start, end)]
+
+    def fetch(self, unit: Unit) -> list[dict[str, dict[str, Any]]]:
+        """The unit's pages, summed as they come: one entry per page title."""
+        return [sum_weeks(super().fetch(unit), self.request.metrics[0], self.start,
+                          self.middle)]
+
+    def build(self, unit: Unit, rows: Iterable[dict[str, dict[str, Any]]]
+              ) -> Iterator[dict[str, Any]]:
+        for pages in rows:
+            yield from week_records(pages)
+
+    def write_all(self, sink: Any, records: list[dict[str, Any]]) -> None:
+        sink.replace(records)
 
 
-def parse_query(query: Mapping[str, Any]) -> CoreQuery:
-    """The trending query: ``metric``, ``dimensions`` (with pageTitle and pagePath), ``id``."""
-    problems = []
+def trending_query(query: Any, problems: Problems) -> CoreQuery | None:
+    """The trending query: ``metric``, ``dimensions`` (with pageTitle and pagePath), ``id``;
+    its problems go into ``problems``."""
     if not isinstance(query, Mapping):
-        raise ConfigError("key 'query': expected an object")
+        problems.add("query", "expected an object")
+        return None
+    before = len(problems.found)
     if not query.get("metric") or not isinstance(query["metric"], str):
-        problems.append("key 'query.metric': Metric required")
+        problems.add("query.metric", "Metric required")
     if not isinstance(query.get("id"), (str, int)) or not str(query.get("id")):
-        problems.append("key 'query.id': missing (the GA view id)")
-    problems += list_problems(query, "dimensions") + list_problems(query, "filters")
+        problems.add("query.id", "missing (the GA view id)")
+    for key, message in key_problems(query, "dimensions") + key_problems(query, "filters"):
+        problems.add(key, message)
     dimensions = [d for d in as_list(query.get("dimensions")) if d not in DATE_DIMENSIONS]
     missing = [name for name in REQUIRED_DIMENSIONS if name not in dimensions]
     if missing:
-        problems.append(f"key 'query.dimensions': must include {' and '.join(missing)}")
-    raise_problems(problems)
+        problems.add("query.dimensions", f"must include {' and '.join(missing)}")
+    if len(problems.found) > before:
+        return None
     return CoreQuery(
         ids=str(query["id"]),
         metrics=(query["metric"],),
@@ -68,6 +101,15 @@ def parse_query(query: Mapping[str, Any]) -> CoreQuery:
         filters=tuple(as_list(query.get("filters"))),
         segment=query.get("segment") or None,
     )
+
+
+def parse_query(query: Mapping[str, Any]) -> CoreQuery:
+    """``trending_query``, raising its problems as one ``ConfigError``."""
+    problems = Problems()
+    request = trending_query(query, problems)
+    problems.raise_if_any()
+    assert request is not None
+    return request
 
 
 def week_dates(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
@@ -79,15 +121,17 @@ def week_dates(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
 def trending_records(items: Iterable[Mapping[str, Any]], metric: str, start: dt.date,
                      middle: dt.date) -> list[dict[str, Any]]:
     """One record per page title, in the order the original's dict gave them."""
+    return list(week_records(sum_weeks(items, metric, start, middle)))
+
+
+def week_records(pages: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The summed pages as records (``percent_change``, ``_id``), in Python 2 dict order."""
     from performanceplatform.utils.py2compat import py2_values
 
-    pages = sum_weeks(items, metric, start, middle)
-    records = []
     for page in py2_values(pages):
         page["percent_change"] = float(page["week2"] - page["week1"]) / page["week1"] * 100
         page["_id"] = encode_id(page["pagePath"])
-        records.append(page)
-    return records
+        yield page
 
 
 def sum_weeks(items: Iterable[Mapping[str, Any]], metric: str, start: dt.date,

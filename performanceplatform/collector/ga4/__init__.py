@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from performanceplatform.collector.ga4.query import REPORT_KEYS as QUERY_KEYS  # noqa: F401
+from performanceplatform.pipeline.collector import entrypoint
+
+REFUSED_UNKNOWN_KEYS = ("query", "options")  # its check refuses them (did you mean ...?)
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
-    """Write one record per report row of each period between ``start_at`` and ``end_at``."""
-    from performanceplatform.collector.ga4.collect import Reports
-    from performanceplatform.pipeline.runner import run
-
-    run(Reports(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
+main = entrypoint(__name__, "performanceplatform.collector.ga4.collect:Reports")

@@ -27,8 +27,8 @@ from performanceplatform.collector.ga4.quota import (
     exhausted_advice,
 )
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import raise_for_google_error, v3_advice
-from performanceplatform.utils.http import redact_url, send
+from performanceplatform.utils.google.retry import google_hook, v3_advice
+from performanceplatform.utils.http import source_response
 
 log = logging.getLogger(__name__)
 
@@ -83,22 +83,11 @@ class DataApi:
     def call(self, method: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST ``body`` to ``<property>:<method>``; the JSON answer."""
         url = f"{self.base}:{method}"
-        try:
-            response = send(self.session, "POST", url, policy=self.policy, json=dict(body))
-        except requests.RequestException as exc:
-            raise SourceError(f"ga4: could not reach {redact_url(url)}: {type(exc).__name__}",
-                              url=redact_url(url))
-        if not response.ok:
-            raise_for_google_error(response, "ga4", url, method="POST", advice=self._advice)
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = None
-        problem = envelope_problem(answer, method)
-        if problem:
-            raise SourceError(f"ga4: POST {redact_url(url)} answered HTTP {response.status_code} "
-                              f"with {problem}", url=redact_url(url),
-                              status=response.status_code)
+        error = google_hook("ga4", url, lambda answer: envelope_problem(answer, method),
+                            advice=self._advice)
+        _, answer = source_response(self.session, "POST", url, policy=self.policy,
+                                    source="ga4", error=error, json_body=True,
+                                    json=dict(body))
         self.quota.note(answer)
         return answer
 

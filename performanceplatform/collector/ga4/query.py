@@ -157,13 +157,11 @@ def whole_number(problems: Problems, query: Mapping[str, Any], key: str, low: in
     return value
 
 
-def unknown_keys(problems: Problems, query: Mapping[str, Any], known: frozenset[str],
-                 prefix: str = "query") -> None:
-    for key in query:
-        if key in V3_KEYS and prefix == "query":
-            problems.add(f"{prefix}.{key}", V3_KEYS[key])
-        elif key not in known and key != "path_to_json_file":
-            problems.add(f"{prefix}.{key}", f"unknown key; known keys: {', '.join(sorted(known))}")
+def unknown_keys(problems: Problems, query: Mapping[str, Any], known: frozenset[str]) -> None:
+    """Unknown query keys, with what to use instead of a v3 key (``utils.checks``)."""
+    from performanceplatform.utils.checks import unknown_keys as refuse_unknown
+
+    refuse_unknown(problems, query, known, "query", hints=V3_KEYS)
 
 
 def parse_report_query(query: Any, options: Any, problems: Problems) -> ReportQuery:

@@ -13,10 +13,11 @@ its own total row, valued by the ``dateRange`` dimension).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks, Collector, Unit
+from performanceplatform.pipeline.collector import Checks, entrypoint
+from performanceplatform.pipeline.realtime import RealtimeCollector, visitors_record
 from performanceplatform.utils.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ REALTIME_KEYS = frozenset({
     "limit", "for_url", "returnPropertyQuota",
 })
 QUERY_KEYS = REALTIME_KEYS
+REFUSED_UNKNOWN_KEYS = ("query",)  # its check refuses them (did you mean ...?)
 
 
 def realtime_body(query: Mapping[str, Any], problems) -> dict[str, Any]:  # noqa: ANN001
@@ -92,22 +94,12 @@ def _first_range_total(answer: Mapping[str, Any], totals: list[Any],
     raise SourceError(f"ga4 realtime: no total for the minute range {wanted!r}")
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
-    """POST one record: the number of active users now."""
-    from performanceplatform.pipeline.runner import run
+main = entrypoint(__name__, "performanceplatform.collector.ga4.realtime:Realtime")
 
-    run(Realtime(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
-
-
-class Realtime(Collector):
-    """One unit: ``runRealtimeReport`` now; one record, POSTed as an object."""
+class Realtime(RealtimeCollector):
+    """``runRealtimeReport`` now; one record, POSTed as an object."""
 
     source = "GA4 realtime"
-    unit_noun = "request"
-    builds_records = True
-    one_object = True
-    write_options = frozenset()
 
     api: Any = None
 
@@ -123,32 +115,20 @@ class Realtime(Collector):
         self.body = realtime_body(self.query, problems.query)
         self.property = property_id(problems.query, self.query)
 
-    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
-             end_at: Any) -> list[Unit]:
+    def connect(self) -> None:
         from performanceplatform.collector.ga4.client import DEFAULT_API_ROOT, DataApi
-        from performanceplatform.utils.errors import ConfigError
         from performanceplatform.utils.google.credentials import GoogleSession, api_root
 
-        if start_at or end_at:
-            raise ConfigError("Cannot backfill realtime collectors", where="--start/--end")
         self.api = DataApi(GoogleSession(self.google_credentials),
                            api_root(self.credentials, DEFAULT_API_ROOT), self.property)
-        return [Unit("now")]
 
-    def fetch(self, unit: Unit) -> list[dict[str, Any]]:
-        return [self.api.realtime(self.body)]
+    def request(self) -> dict[str, Any]:
+        return self.api.realtime(self.body)
 
-    def build(self, unit: Unit, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        from performanceplatform.utils import clock
-
-        records = []
-        for answer in rows:
-            count = visitors(answer, self.body.get("minuteRanges"))
-            timestamp = clock.now().replace(microsecond=0).isoformat()
-            log.info("ga4 realtime: %d active users", count)
-            records.append({"_timestamp": timestamp, "_id": timestamp, "unique_visitors": count,
-                            "for_url": self.query.get("for_url", "")})
-        return records
+    def record(self, answer: Mapping[str, Any], now: Any) -> dict[str, Any]:
+        count = visitors(answer, self.body.get("minuteRanges"))
+        log.info("ga4 realtime: %d active users", count)
+        return visitors_record(count, self.query.get("for_url", ""), now)
 
     def close(self) -> None:
         if self.api is not None:

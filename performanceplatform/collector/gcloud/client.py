@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import requests
 
 from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
+from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, source_response
 
 if TYPE_CHECKING:
     from performanceplatform.utils.checks import Problems
@@ -104,15 +104,8 @@ def parse_latest_csv_url(html: str, page_url: str = INDEX_URL) -> str:
 
 def download(url: str, session: requests.Session | None = None) -> bytes:
     """The body of a GET, retried on connection errors, 429 and 5xx."""
-    session = session or make_session(any_redirect=True)
-    shown = redact_url(url)
-    try:
-        response = send(session, "GET", url, policy=RetryPolicy())
-    except requests.RequestException as exc:
-        raise SourceError(f"{SOURCE}: could not reach {shown}: {type(exc).__name__}", url=shown)
-    if not response.ok:
-        raise SourceError(f"{SOURCE}: GET {shown} answered HTTP {response.status_code}",
-                          url=shown, status=response.status_code)
+    response, _ = source_response(session or make_session(any_redirect=True), "GET", url,
+                                  policy=RetryPolicy(), source=SOURCE)
     return response.content
 
 

@@ -7,7 +7,7 @@ Two ways in, chosen by the credentials:
   Basic auth and the ``App-Key`` / ``Account-Email`` headers, as the original sent them.
   Pingdom retired 2.x at the end of 2020; the path stays for old configs and replays.
 
-Every call goes through :func:`performanceplatform.utils.http.send` with a
+Every call goes through :func:`performanceplatform.utils.http.source_json` with a
 :class:`~performanceplatform.collector.pingdom.limits.PingdomRetryPolicy`: connection errors
 and 5xx are retried with backoff, and a call refused by a request limit (429, or 2.0's
 rate-limit 403) waits for a close reset or fails with a line saying when to run again (see
@@ -37,7 +37,7 @@ from performanceplatform.collector.pingdom.limits import (
 )
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
+from performanceplatform.utils.http import RetryPolicy, SourceRequest, make_session, source_json
 
 log = logging.getLogger(__name__)
 
@@ -144,24 +144,17 @@ class PingdomClient:
         return hours
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        url = self.api.root + path
-        try:
-            response = send(self.session, "GET", url, policy=self.policy, params=params)
-        except requests.RequestException as exc:
-            raise SourceError(f"pingdom: could not reach {redact_url(url)}: "
-                              f"{type(exc).__name__}", url=redact_url(url))
-        log_limits(response)
-        if not response.ok:
-            raise _error(response, url)
-        try:
-            return response.json()
-        except ValueError:
-            raise SourceError(f"pingdom: GET {url} answered HTTP {response.status_code} with "
-                              "a body that is not JSON", url=url, status=response.status_code)
+        return source_json(self.session, "GET", self.api.root + path, policy=self.policy,
+                           source="pingdom", error=_error, params=params)
 
 
-def _error(response: requests.Response, url: str) -> SourceError:
-    """A one-line error from a failed Pingdom answer (its ``error.errormessage`` if any)."""
+def _error(request: SourceRequest, response: requests.Response, body: Any
+           ) -> SourceError | None:
+    """Pingdom's hook: log the request allowance left; a failed answer is one line (its
+    ``error.errormessage`` if any)."""
+    log_limits(response)
+    if response.ok:
+        return None
     detail = error_message(response)
     status = response.status_code
     hint = ""
@@ -169,8 +162,7 @@ def _error(response: requests.Response, url: str) -> SourceError:
         hint = f" ({retry_hint(response)})"
     elif status in (401, 403):
         hint = " (the credentials were refused: check token, or user/password/app_key)"
-    return SourceError(f"pingdom: GET {url} answered HTTP {status}{hint}: {detail}",
-                       url=url, status=status)
+    return request.error(f"GET {request.shown} answered HTTP {status}{hint}: {detail}", status)
 
 
 def log_limits(response: requests.Response) -> None:

@@ -30,7 +30,13 @@ import requests
 
 from performanceplatform.utils.checks import Problems, where_of
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
+from performanceplatform.utils.http import (
+    RetryPolicy,
+    SourceRequest,
+    make_session,
+    redact_url,
+    source_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,36 +95,28 @@ class PiwikClient:
             method, kwargs = "POST", {"params": params, "data": {"token_auth": token}}
         shown = redact_url(self._full_url(params))
         log.info("piwik: %s %s", method, shown)
-        try:
-            response = send(self.session, method, self.url, policy=self.policy, **kwargs)
-        except requests.RequestException as exc:
-            raise SourceError(f"piwik: could not reach {shown}: {type(exc).__name__}",
-                              url=shown)
-        return self._result(response, f"{method} {shown}", shown, params.get("idSite"))
+        site = params.get("idSite")
+        return source_json(self.session, method, self.url, policy=self.policy, source="piwik",
+                           shown=shown, error=lambda *answer: self._error(site, *answer),
+                           **kwargs)
 
-    def _result(self, response: requests.Response, request: str, shown: str,
-                site: Any) -> Any:
-        """The decoded answer, or the ``SourceError`` it stands for."""
-        status = response.status_code
-        try:
-            answer = response.json()
-        except ValueError:
-            if response.ok:
-                raise SourceError(f"piwik: {request} answered HTTP {status} with a body that "
-                                  "is not JSON", url=shown, status=status)
-            answer = None
-        message = _error_message(answer)
+    def _error(self, site: Any, request: SourceRequest, response: requests.Response,
+               body: Any) -> SourceError | None:
+        """The ``SourceError`` an answer stands for (Matomo's error envelope, even with
+        HTTP 200), or ``None`` (a body that is not JSON is the HTTP layer's to name)."""
+        message = _error_message(body)
         if message is None and response.ok:
-            return answer
+            return None
         if message is None:
             message = " ".join(response.text[:200].split())
-        raise SourceError(self._describe(request, status, message, site), url=shown,
-                          status=status)
+        status = response.status_code
+        return request.error(self._describe(f"{request.method} {request.shown}", status,
+                                            message, site), status)
 
     def _describe(self, request: str, status: int, message: str, site: Any) -> str:
         """The one line saying what Matomo refused, and what to check."""
         answered = "an error" if status == 200 else f"HTTP {status}"
-        line = f"piwik: {request} answered {answered}: {message}"
+        line = f"{request} answered {answered}: {message}"
         lowered = message.lower()
         if status == 401 or (status == 200 and any(w in lowered for w in REFUSED_TOKEN_WORDS)):
             hint = (f"the token was refused: check 'token_auth' in {self.where}, a token of "

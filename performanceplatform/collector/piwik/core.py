@@ -15,9 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
-from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
-from performanceplatform.pipeline.collector import Checks, Collector, Unit
-from performanceplatform.utils.checks import Problems, raise_all, where_of
+from performanceplatform.pipeline.collector import Checks, Collector, Unit, entrypoint
 from performanceplatform.utils.datetimeutil import DEFAULT_FREQUENCY
 from performanceplatform.utils.datetimeutil import TIME_SPANS as PERIODS
 from performanceplatform.utils.options import check_record_options
@@ -29,14 +27,15 @@ ALL_ROWS = "-1"  # Matomo's filter_limit for "every row"
 
 def validate(credentials: Any, query: Any, options: Any) -> None:
     """Every problem of the credentials, query and options, as one ``ConfigError``."""
-    checks = Checks(query=Problems("query config"),
-                    credentials=Problems(where_of(credentials, "credentials")))
-    check(query, options, credentials, checks)
-    raise_all(checks.credentials, checks.query)
+    from performanceplatform.pipeline.runner import check as check_all
+
+    check_all(Reports(None), credentials, query, options)
 
 
 def check(query: Any, options: Any, credentials: Any, problems: Checks) -> None:
     """Record every problem of the credentials, query and options in ``problems``."""
+    from performanceplatform.collector.piwik.client import check_credentials
+
     check_credentials(credentials, problems.credentials)
     found = problems.query
     query = query if isinstance(query, dict) else {}
@@ -120,6 +119,7 @@ class Reports(Collector):
         return [Unit(params["date"], extra=params)]
 
     def fetch(self, unit: Unit) -> list[tuple[str, dict[str, Any]]]:
+        from performanceplatform.collector.piwik.client import PiwikClient
         from performanceplatform.collector.piwik.records import period_rows
 
         answer = PiwikClient(self.credentials).call(unit.extra)
@@ -134,9 +134,4 @@ class Reports(Collector):
         return core_pairs(rows, self.mappings, self.time_span)
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at) -> None:
-    """Fetch one report over the periods asked for and write a record per row."""
-    from performanceplatform.pipeline.runner import run
-
-    run(Reports(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
+main = entrypoint(__name__, "performanceplatform.collector.piwik.core:Reports")

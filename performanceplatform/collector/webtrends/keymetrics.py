@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from performanceplatform.collector.webtrends.collect import Parse, WebtrendsCollector, is_v3
+from performanceplatform.pipeline.collector import entrypoint
 
 
 class KeyMetrics(WebtrendsCollector):
@@ -33,9 +34,4 @@ QUERY_KEYS: frozenset[str] = frozenset()  # the query is not read
 OPTION_KEYS = frozenset({"row_type_name"})  # old configs carry it; not read
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at):
-    """Collect Webtrends key metrics into the data set (the query is not used)."""
-    from performanceplatform.pipeline.runner import run
-
-    run(KeyMetrics(data_set_config["data-type"]), credentials, data_set_config, query,
-        options, start_at, end_at)
+main = entrypoint(__name__, "performanceplatform.collector.webtrends.keymetrics:KeyMetrics")

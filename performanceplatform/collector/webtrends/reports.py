@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from performanceplatform.collector.webtrends.collect import Parse, WebtrendsCollector, is_v3
+from performanceplatform.pipeline.collector import entrypoint
 from performanceplatform.utils.checks import Problems
 
 
@@ -43,9 +44,4 @@ QUERY_KEYS = frozenset({"report_id"})
 OPTION_KEYS = frozenset({"row_type_name"})
 
 
-def main(credentials, data_set_config, query, options, start_at, end_at):
-    """Collect one Webtrends report, one request per day, into the data set."""
-    from performanceplatform.pipeline.runner import run
-
-    run(Reports(data_set_config["data-type"]), credentials, data_set_config, query, options,
-        start_at, end_at)
+main = entrypoint(__name__, "performanceplatform.collector.webtrends.reports:Reports")

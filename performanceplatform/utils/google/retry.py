@@ -95,12 +95,22 @@ Advice = Callable[[int, "str | None", str], str]
 def raise_for_google_error(response: requests.Response, source: str, url: str,
                            help_url: str | None = None, method: str = "GET",
                            advice: Advice | None = None) -> None:
-    """Raise one clear ``SourceError`` line if ``response`` is not a 2xx answer.
+    """Raise :func:`google_error`'s ``SourceError``, if ``response`` is not a 2xx answer."""
+    error = google_error(response, source, url, help_url, method, advice)
+    if error is not None:
+        raise error
+
+
+def google_error(response: requests.Response, source: str, url: str,
+                 help_url: str | None = None, method: str = "GET",
+                 advice: Advice | None = None) -> SourceError | None:
+    """One clear ``SourceError`` line for a failed answer (``None`` for a 2xx one): the
+    status, the reason and Google's message (the Google sources' error hook starts here).
 
     ``advice(status, reason, message)`` words what to do about it (default: the v3 API's
     advice, which speaks of views and daily quotas)."""
     if response.ok:
-        return
+        return None
     error = error_body(response)
     reason = error_reason(response)
     message = error.get("message") if isinstance(error.get("message"), str) else None
@@ -114,7 +124,26 @@ def raise_for_google_error(response: requests.Response, source: str, url: str,
     text += (advice or v3_advice)(response.status_code, reason, message or "")
     if help_url:
         text += f" (see {help_url})"
-    raise SourceError(text, url=redact_url(url), status=response.status_code)
+    return SourceError(text, url=redact_url(url), status=response.status_code)
+
+
+def google_hook(source: str, url: str, envelope: Callable[[Any], str | None],
+                help_url: str | None = None, advice: Advice | None = None) -> Any:
+    """The error hook of a Google JSON API (``utils.http.source_response``): a failed answer
+    is :func:`google_error`'s line; a 2xx answer that ``envelope(body)`` finds wrong (the
+    body is ``None`` when it is not JSON) is ``answered HTTP 200 with <what is wrong>``."""
+    from performanceplatform.utils.http import NOT_JSON
+
+    def error(request: Any, response: requests.Response, body: Any) -> SourceError | None:
+        if not response.ok:
+            return google_error(response, source, url, help_url, request.method, advice)
+        problem = envelope(None if body is NOT_JSON else body)
+        if problem:
+            return request.error(f"{request.method} {request.shown} answered HTTP "
+                                 f"{response.status_code} with {problem}", response.status_code)
+        return None
+
+    return error
 
 
 def v3_advice(status: int, reason: str | None, message: str = "") -> str:
@@ -129,16 +158,6 @@ def v3_advice(status: int, reason: str | None, message: str = "") -> str:
     return ""
 
 
-def source_json_response(response: requests.Response, source: str, url: str) -> Any:
-    """The JSON body of a 2xx answer; a ``SourceError`` if it is not JSON."""
-    try:
-        return response.json()
-    except ValueError:
-        raise SourceError(f"{source}: GET {redact_url(url)} answered HTTP "
-                          f"{response.status_code} with a body that is not JSON",
-                          url=redact_url(url), status=response.status_code)
-
-
 __all__ = [
     "GoogleRetryPolicy",
     "RATE_LIMIT_REASONS",
@@ -147,5 +166,6 @@ __all__ = [
     "is_rate_limited",
     "raise_for_google_error",
     "v3_advice",
-    "source_json_response",
+    "google_error",
+    "google_hook",
 ]

@@ -60,14 +60,16 @@ def test_sample_query_is_valid_and_its_entrypoint_resolves(name):
 
 
 def modules_with_main() -> set[str]:
-    """Every module of the collector package that defines or imports a top-level ``main``
-    (the CLI's own modules aside)."""
+    """Every module of the collector package that defines, imports or assigns (``main =
+    entrypoint(...)``) a top-level ``main`` (the CLI's own modules aside)."""
     found = set()
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
         names |= {alias.asname or alias.name for node in tree.body
                   if isinstance(node, ast.ImportFrom) for alias in node.names}
+        names |= {target.id for node in tree.body if isinstance(node, ast.Assign)
+                  for target in node.targets if isinstance(target, ast.Name)}
         if "main" in names:
             parts = path.relative_to(PACKAGE.parents[1]).with_suffix("").parts
             found.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))

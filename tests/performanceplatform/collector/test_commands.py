@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,8 @@ def test_a_broken_registered_collector_is_listed_as_such(sandbox, run_cli):
 def test_sample_prints_the_query_and_credentials_files(sandbox, run_cli):
     result = run_cli(args=["sample", "ga4"])
     assert result.code == 0, result.stderr
-    folder = Path(resolve(PREFIX + "ga4", "test").main.__code__.co_filename).parent / "sample"
+    module = sys.modules[resolve(PREFIX + "ga4", "test").main.__module__]
+    folder = Path(module.__file__).parent / "sample"
     headers = [line for line in result.stdout.splitlines() if line.startswith("==> ")]
     assert headers == [f"==> {folder / name} <==" for name in
                        ("query.json", "credentials.json", "service-account-credentials.json")]

@@ -83,6 +83,18 @@ CASES = {
                                        api_method="Live.getCounters"),
                            lambda run_cli, sandbox, tmp: piwik_credentials(sandbox), (), 1),
     "gcloud": Case(dict(gcloud_query(), options={"chunk-size": 50}), lambda *_: {}, (), 1),
+    "ga.trending": Case(ga_query("ga.trending", {"id": "53872948", "metric": "pageviews",
+                                                 "dimensions": ["pageTitle", "pagePath"]},
+                                 data_type="trending"), ga_credentials, (), 1),
+    "ga.contrib.content.table": Case(
+        ga_query("ga.contrib.content.table",
+                 {**CORE, "dimensions": ["pageTitle"], "maxResults": 3,
+                  "sort": ["-sessions"]},
+                 {"filtersets": [["dimension9=~^<D1>"], ["Organisation=~^Some Dept"]],
+                  "chunk-size": 4,
+                  "plugins": ["ComputeRank('rank')", "ComputeIdFrom('_timestamp', 'timeSpan', "
+                              "'dataType', 'department', 'rank')"]}, data_type="table"),
+        ga_credentials, TWO_WEEKS, 4),
     "webtrends.keymetrics": Case(
         webtrends_query("webtrends.keymetrics", "site-use",
                         {"idMapping": ["dataType", "_timestamp"], "chunk-size": 6,

@@ -254,3 +254,24 @@ def test_the_body_snippet_is_cut_at_200_characters(sandbox):
 def test_redact_url_masks_a_secret_whose_value_holds_equals_signs():
     """base64 tokens end in "=": the name is what comes before the first one."""
     assert http.redact_url("https://h/p?token=ab==&x=1") == "https://h/p?token=***&x=1"
+
+
+def test_a_sources_error_hook_sees_every_answer_and_its_json(sandbox, empty_200):
+    """The one response-to-error hook: given each final answer and its JSON body (NOT_JSON
+    when there is none), its error is raised, naming the URL as the source shows it."""
+    seen = []
+
+    def refuse(request, response, body):
+        seen.append((request.named, response.status_code, body))
+        return request.error(f"{request.method} {request.shown} refused", response.status_code)
+
+    with pytest.raises(SourceError) as failure:
+        http.source_json(http.make_session(), "GET", f"{sandbox.url}/_status", source="S",
+                         error=refuse, shown="the status page")
+    assert str(failure.value) == "S: GET the status page refused"
+    assert (failure.value.url, failure.value.status) == ("the status page", 200)
+    assert seen[0][:2] == ("S: GET the status page", 200) and isinstance(seen[0][2], dict)
+    response, body = http.source_response(http.make_session(), "GET", empty_200,
+                                          error=lambda *answer: seen.append(answer[2]),
+                                          json_body=True)
+    assert body is http.NOT_JSON and seen[-1] is http.NOT_JSON and response.status_code == 200

@@ -92,7 +92,8 @@ def test_unknown_keys_only_when_the_known_keys_are_given():
     options = {"mappings": {}, "frequncy": "daily", "path_to_json_file": "q.json"}
     assert found(options) == []
     problems = found(options, known={"mappings", "frequency"})
-    assert problems == [("options.frequncy", "unknown key; known keys: frequency, mappings")]
+    assert problems == [("options.frequncy", "unknown key (did you mean `frequency`?); known keys: "
+                                             "frequency, mappings")]
     assert "idMapping" in RECORD_OPTION_KEYS and "empty-data-set" in RECORD_OPTION_KEYS
 
 

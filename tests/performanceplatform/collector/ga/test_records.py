@@ -9,9 +9,10 @@ import pytest
 from performanceplatform.collector.ga.contrib.content.table import (
     and_filters,
     department_runs,
+    filterset_problems,
     get_department,
 )
-from performanceplatform.collector.ga.query import CoreQuery
+from performanceplatform.collector.ga.query import CoreQuery, parse_core_query
 from performanceplatform.collector.ga.realtime import realtime_params, visitors
 from performanceplatform.collector.ga.records import items_from_page, special_fields, try_number
 from performanceplatform.collector.ga.trending import (
@@ -124,11 +125,12 @@ def test_content_table_filters_and_departments():
 
 
 def test_content_table_runs_one_query_per_filterset_with_its_department():
-    runs = department_runs({"id": "1", "metrics": ["pageviews"], "filters": ["pagePath=~^/a"]},
+    query = {"id": "1", "metrics": ["pageviews"], "filters": ["pagePath=~^/a"]}
+    runs = department_runs(parse_core_query(query)[0], query,
                            {"filtersets": [["x=~^Some Dept"], ["y=~^Other", "ga:z"]],
                             "additionalFields": {"keep": 1}})
-    assert [q["filters"] for q, _ in runs] == [["pagePath=~^/a;ga:x=~^Some Dept"],
-                                               ["pagePath=~^/a;ga:y=~^Other;ga:ga:z"]]
+    assert [q.filters for q, _ in runs] == [("pagePath=~^/a;ga:x=~^Some Dept",),
+                                            ("pagePath=~^/a;ga:y=~^Other;ga:ga:z",)]
     assert [o["additionalFields"] for _, o in runs] == [{"keep": 1, "department": "Some Dept"},
                                                         {"keep": 1, "department": "Other"}]
 
@@ -138,8 +140,8 @@ def test_content_table_runs_one_query_per_filterset_with_its_department():
     ({"filtersets": [["customVarValue9=<D1>"], []]}, "options.filtersets"),
 ])
 def test_content_table_refuses_bad_filtersets(options, key):
-    with pytest.raises(ConfigError, match=key):
-        department_runs({"id": "1", "metrics": ["m"]}, options)
+    problems = filterset_problems({"id": "1", "metrics": ["m"]}, options)
+    assert problems and {found for found, _ in problems} == {key}
 
 
 def test_realtime_parameters_and_count():
@@ -152,11 +154,12 @@ def test_realtime_parameters_and_count():
 
 
 def test_a_half_given_or_reversed_range_is_a_config_error():
-    from performanceplatform.collector.ga.records import periods_for
+    from performanceplatform.pipeline.periods import period_units
 
     with pytest.raises(ConfigError, match="--start/--end"):
-        periods_for(dt.datetime(2018, 8, 1), None, "weekly")
+        period_units(dt.datetime(2018, 8, 1), None, "weekly")
     with pytest.raises(ConfigError, match="Bad dates"):
-        periods_for(dt.datetime(2018, 8, 3), dt.datetime(2018, 8, 1), "daily")
-    assert periods_for(dt.datetime(2018, 8, 3), dt.datetime(2018, 8, 7), "weekly") == [
+        period_units(dt.datetime(2018, 8, 3), dt.datetime(2018, 8, 1), "daily")
+    assert [(u.start, u.end) for u in period_units(dt.datetime(2018, 8, 3),
+                                                   dt.datetime(2018, 8, 7), "weekly")] == [
         (dt.date(2018, 7, 30), dt.date(2018, 8, 5)), (dt.date(2018, 8, 6), dt.date(2018, 8, 12))]

@@ -8,13 +8,11 @@ import logging
 
 import pytest
 
+from performanceplatform.collector.ga.collect import CoreReports
 from performanceplatform.collector.ga.query import CoreQuery
-from performanceplatform.collector.ga.records import (
-    items_from_page,
-    periods_for,
-    query_items,
-    special_fields,
-)
+from performanceplatform.collector.ga.records import items_from_page, special_fields
+from performanceplatform.pipeline.collector import Unit
+from performanceplatform.pipeline.periods import period_units
 from performanceplatform.utils.errors import ConfigError, SourceError
 
 
@@ -28,6 +26,10 @@ def test_a_date_dimension_without_hour_gives_midnight():
 
 def test_an_item_without_metrics_has_only_its_time_span():
     assert special_fields({}, "day") == {"timeSpan": "day"}
+
+
+def periods_for(start_at, end_at, frequency):
+    return [(unit.start, unit.end) for unit in period_units(start_at, end_at, frequency)]
 
 
 def test_periods_follow_the_frequency():
@@ -54,13 +56,15 @@ class Pages:
 
 
 def test_each_period_is_logged_and_queried_in_order(caplog):
-    client = Pages()
-    request = CoreQuery(ids="ga:1", metrics=("ga:visits",))
-    periods = [(dt.date(2018, 8, 1), dt.date(2018, 8, 7)),
-               (dt.date(2018, 8, 8), dt.date(2018, 8, 14))]
+    reports = CoreReports("visits")
+    reports.client = client = Pages()
+    reports.request = CoreQuery(ids="ga:1", metrics=("ga:visits",))
+    units = [Unit.period(dt.date(2018, 8, 1), dt.date(2018, 8, 7)),
+             Unit.period(dt.date(2018, 8, 8), dt.date(2018, 8, 14))]
     with caplog.at_level(logging.INFO):
-        items = list(query_items(client, request, periods))
-    assert client.asked == periods
+        items = [item for unit in units for item in reports.fetch(unit)]
+    assert client.asked == [(dt.date(2018, 8, 1), dt.date(2018, 8, 7)),
+                            (dt.date(2018, 8, 8), dt.date(2018, 8, 14))]
     assert [i["start_date"] for i in items] == [dt.date(2018, 8, 1), dt.date(2018, 8, 8)]
     assert "Querying GA for data in the period: 2018-08-01 - 2018-08-07" in caplog.messages
     assert "Querying GA for data in the period: 2018-08-08 - 2018-08-14" in caplog.messages

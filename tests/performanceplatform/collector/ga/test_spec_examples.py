@@ -6,11 +6,13 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.collector.ga.query import check_core_config
+from performanceplatform.collector.ga.collect import CoreReports
 from performanceplatform.collector.ga.realtime import realtime_record
-from performanceplatform.collector.ga.records import query_documents_for
 from performanceplatform.collector.ga.trending import sum_weeks, week_dates
+from performanceplatform.pipeline.periods import period_units
+from performanceplatform.pipeline.records import RecordBuilder
 from performanceplatform.utils import clock
+from performanceplatform.utils.checks import Problems
 from tests.helpers import stored
 
 
@@ -34,12 +36,16 @@ def test_14_1_1_uc_browser_records_with_compute_id_from():
                "plugins": ["Comment('Ids of the browsers and their versions')",
                            "ComputeIdFrom('_timestamp', 'timeSpan', 'dataType', 'department', "
                            "'browser', 'browserVersion')"]}
-    check_core_config(query, options)  # accepted as the original accepted it
-    client = OnePageClient({"query": {"start-date": "2014-10-13", "end-date": "2014-10-19"},
-                            "rows": [["UC Browser", "9.4.1.482", "14"],
-                                     ["UC Browser", "9.7.6.428", "14"]]})
-    docs = query_documents_for(client, query, options, "browsers",
-                               dt.datetime(2014, 10, 13), dt.datetime(2014, 10, 19))
+    reports, problems = CoreReports("browsers"), Problems("query.json")
+    reports.read_query(query, problems)
+    reports.read_options(options, problems)
+    assert problems.found == []  # accepted as the original accepted it
+    reports.client = client = OnePageClient({
+        "query": {"start-date": "2014-10-13", "end-date": "2014-10-19"},
+        "rows": [["UC Browser", "9.4.1.482", "14"], ["UC Browser", "9.7.6.428", "14"]]})
+    [unit] = period_units(dt.datetime(2014, 10, 13), dt.datetime(2014, 10, 19), "weekly")
+    builder = RecordBuilder(options, "browsers")
+    docs = builder.finish(list(builder.records(reports.build(unit, reports.fetch(unit)))))
     assert len(docs) == 2
     first, second = docs
     assert first["humanId"] == ("20141013000000_week_browsers_driver-and-vehicle-standards-agency"

@@ -13,8 +13,8 @@ from performanceplatform.utils.google.retry import (
     GoogleRetryPolicy,
     error_body,
     error_reason,
+    google_error,
     raise_for_google_error,
-    source_json_response,
 )
 
 URL = "https://analytics.example/v3/data?key=s3cr3t"
@@ -90,13 +90,11 @@ def test_a_2xx_answer_raises_nothing():
     raise_for_google_error(answer(200, {"error": {"code": 1}}), "GA", URL)
 
 
-def test_source_json_response():
-    assert source_json_response(answer(200, {"rows": []}), "GA4", URL) == {"rows": []}
-    with pytest.raises(SourceError) as failure:
-        source_json_response(answer(200, b"<html>"), "GA4", URL)
-    assert str(failure.value) == f"GA4: GET {SHOWN} answered HTTP 200 with a body that is " \
-                                 "not JSON"
-    assert (failure.value.url, failure.value.status) == (SHOWN, 200)
+def test_google_error_is_the_error_not_raised():
+    assert google_error(answer(200, {"rows": []}), "GA4", URL) is None
+    error = google_error(google(400), "GA", URL, help_url="https://help")
+    assert str(error) == f"GA: GET {SHOWN} failed with HTTP 400: Denied (see https://help)"
+    assert (error.url, error.status) == (SHOWN, 400)
 
 
 def test_rate_limit_waits_double_from_ten_seconds(monkeypatch):

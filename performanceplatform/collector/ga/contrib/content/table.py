@@ -2,9 +2,14 @@
 
 ``options.filtersets`` lists filter sets such as ``[["dimension9=~^<D1>"], ...]``. Each set
 is AND-ed (``;``) onto the query's own ``filters`` and queried like the core collector
-does, with ``department`` (from the set's first filter, through the department table) added
-to every record. Plugins run per set, so ``ComputeRank`` restarts at 1 for each department.
-All records are written at the end, in one go.
+does, period by period, with ``department`` (from the set's first filter, through the
+department table of the department plugins) added to every record. Plugins run per set, so
+``ComputeRank`` restarts at 1 for each department.
+
+It must see every record first (the pipeline's ``whole_set``): plugins rank within each
+department, and all records are written at the end, in one go, as the original did. What
+it holds is the records themselves (a content table is a few top-N lists), and each set's
+rows become records as they come.
 
 As in the original, ``ga:`` is put in front of every filter after the first one, even one
 that already has it (``ga:ga:pagePath``): changing that would change the data collected.
@@ -13,11 +18,13 @@ that already has it (``ga:ga:pagePath``): changing that would change the data co
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from performanceplatform.collector.ga import QUERY_KEYS  # noqa: F401 (the core collector's)
-from performanceplatform.utils.errors import ConfigError
+from performanceplatform.collector.ga.collect import CoreReports
+from performanceplatform.pipeline.collector import Checks, Unit, entrypoint
 
 _DEPARTMENT_FILTER = re.compile(r"=~\^")
 RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
@@ -26,67 +33,91 @@ RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 i
 OPTION_KEYS = frozenset({"filtersets"})
 
 
-def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
-         options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.utils.data_pusher import Pusher
+main = entrypoint(__name__, "performanceplatform.collector.ga.contrib.content.table:ContentTable")
 
-    from ...client import CoreReportingClient
-    from ...query import check_core_config, parse_core_query
-    from ...records import periods_for, query_documents_for
+@dataclass
+class Department:
+    """One filter set: its request, its record builder (its ``department``, its plugins)
+    and the records of its periods built so far."""
 
-    # every problem of the query, the options and the filter sets, before any request
-    check_core_config(query, options, extra=filterset_problems(query, options))
-    runs = department_runs(query, options)
-    for run_query, _ in runs:
-        _, frequency = parse_core_query(run_query)
-    periods_for(start_at, end_at, frequency)
-    client = CoreReportingClient.from_credentials(credentials)
-    documents: list[dict[str, Any]] = []
-    for run_query, run_options in runs:
-        documents += query_documents_for(client, run_query, run_options,
-                                         data_set_config["data-type"], start_at, end_at)
-    Pusher(data_set_config, options).push(documents)
+    name: str
+    request: Any
+    builder: Any
+    held: list[dict[str, Any]] = field(default_factory=list)
 
 
-def department_runs(query: Mapping[str, Any], options: Mapping[str, Any]
-                    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """``(query, options)`` of each filter set: its filters and its ``department``."""
-    problems = filterset_problems(query, options)
-    if problems:
-        raise ConfigError("; ".join(problems))
+class ContentTable(CoreReports):
+    """One unit per filter set and period, in that order; records built per set."""
+
+    source = "Google Analytics content table"
+    builds_records = True  # each set builds its own, with its department and its plugins
+    whole_set = True
+
+    def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
+              problems: Checks) -> None:
+        super().check(query, options, credentials, problems)
+        for key, message in filterset_problems(query, options):
+            problems.query.add(key, message)
+
+    def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
+             end_at: Any) -> list[Unit]:
+        from performanceplatform.pipeline.records import RecordBuilder
+
+        periods = super().plan(query, options, start_at, end_at)
+        departments = [Department(run_options["additionalFields"]["department"], request,
+                                  RecordBuilder(run_options, self.data_type))
+                       for request, run_options in department_runs(self.request, query,
+                                                                   options)]
+        return [Unit(f"{department.name} {period.label}", period.start, period.end,
+                     extra=(department, period is periods[-1]))
+                for department in departments for period in periods]
+
+    def request_for(self, unit: Unit) -> Any:
+        department, _ = unit.extra
+        return department.request.for_period(unit.start, unit.end)
+
+    def build(self, unit: Unit, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Nothing until the set's last period; then all its records, through its plugins."""
+        department, last = unit.extra
+        department.held.extend(department.builder.records(super().build(unit, rows)))
+        if not last:
+            return []
+        records, department.held = department.held, []
+        return department.builder.finish(list(department.builder.checked(records)))
+
+
+def department_runs(request: Any, query: Mapping[str, Any], options: Mapping[str, Any]
+                    ) -> list[tuple[Any, dict[str, Any]]]:
+    """``(request, options)`` of each filter set: its filters and its ``department``."""
     from performanceplatform.utils.plugins import DepartmentTable
 
     departments = DepartmentTable.for_options(options)
-    original = query.get("filters", [])
-    return [_run(query, options, original, filterset, departments)
-            for filterset in options["filtersets"]]
+    original = list(query.get("filters", []))
+    runs = []
+    for filterset in options["filtersets"]:
+        additional = dict(options.get("additionalFields") or {})
+        additional["department"] = get_department(filterset, departments)
+        runs.append((replace(request, filters=(and_filters(original + filterset),)),
+                     dict(options, additionalFields=additional)))
+    return runs
 
 
-def filterset_problems(query: Any, options: Any) -> list[str]:
+def filterset_problems(query: Any, options: Any) -> list[tuple[str, str]]:
     """What is wrong with ``options.filtersets`` and ``query.filters`` (none if all is well)."""
     if not isinstance(options, Mapping) or not isinstance(query, Mapping):
         return []  # reported by the query and options checks
     filtersets = options.get("filtersets")
     if not filtersets or not isinstance(filtersets, list):
-        return ["key 'options.filtersets': `filtersets` must be specified (a list of lists of "
-                "filters)"]
+        return [("options.filtersets", "`filtersets` must be specified (a list of lists of "
+                                       "filters)")]
     problems = []
     original = query.get("filters", [])
     if not isinstance(original, list):
-        problems.append(f"key 'query.filters': expected a list of filters, got "
-                        f"{original!r:.40}")
-    problems += [f"key 'options.filtersets': {problem}"
+        problems.append(("query.filters", f"expected a list of filters, got {original!r:.40}"))
+    problems += [("options.filtersets", problem)
                  for index, filterset in enumerate(filtersets)
                  for problem in _filterset_problems(index, filterset)]
     return problems
-
-
-def _run(query: Mapping[str, Any], options: Mapping[str, Any], original: list[str],
-         filterset: list[str], departments: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    run_query = dict(query, filters=[and_filters(original + filterset)])
-    additional = dict(options.get("additionalFields") or {})
-    additional["department"] = get_department(filterset, departments)
-    return run_query, dict(options, additionalFields=additional)
 
 
 def and_filters(filters: Sequence[str]) -> str:
