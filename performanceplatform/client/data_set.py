@@ -23,7 +23,7 @@ class DataSet(BaseClient):
 
         store = config.get("store")
         if store and not sinks.is_backdrop(store):
-            from performanceplatform.client.store_data_set import StoreDataSet
+            from performanceplatform.sinks.store_data_set import StoreDataSet
 
             sink = sinks.open_sink(store, config["data-group"], config["data-type"])
             return StoreDataSet(sink, config["dry_run"])

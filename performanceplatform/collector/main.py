@@ -191,7 +191,7 @@ def _log_failure(exc: BaseException) -> None:
 
 def _load_query(args: argparse.Namespace) -> None:
     if args.collector_slug:
-        from performanceplatform.utils.collector import get_config
+        from performanceplatform.client.stagecraft import get_config
 
         register_secrets(secret_values(args.performanceplatform))
         args.query = get_config(args.collector_slug, args.performanceplatform)

@@ -34,8 +34,8 @@ from typing import Any
 
 import requests
 
+from performanceplatform.transport.http import RetryPolicy, backoff_scale, redact_url
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import RetryPolicy, backoff_scale, redact_url
 
 RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "quotaExceeded", "rateLimitExceeded"})
 RATE_LIMIT_FIRST_WAIT = 10.0

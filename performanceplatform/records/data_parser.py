@@ -13,7 +13,7 @@ source adds) and its "special fields" (metrics, ``timeSpan``, ...) become one re
 
 Where the original's result depended on Python 2 dict order (the dimension values of the
 default id, which of two keys mapped to one name survives) that order is emulated by
-:mod:`performanceplatform.utils.py2compat`, so ids are byte-identical to the ones already
+:mod:`performanceplatform.records.py2compat`, so ids are byte-identical to the ones already
 in Backdrop. Pass ``dimensions`` with its keys inserted in the order the original inserted
 them (for GA: the query's dimensions in order, then ``datetime``).
 """
@@ -27,10 +27,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from itertools import zip_longest
 from typing import Any, TypeGuard
 
+from performanceplatform.records.periods import to_datetime
+from performanceplatform.records.py2compat import py2_merged_order, py2_order, py2_str
 from performanceplatform.utils.checks import did_you_mean
-from performanceplatform.utils.datetimeutil import to_datetime
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.py2compat import py2_merged_order, py2_order, py2_str
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class DataParser:
         """All records, after the plugins (if any)."""
         documents = list(self._documents(special_fields))
         if self.plugins:
-            from performanceplatform.utils.plugins import run_plugins
+            from performanceplatform.records.plugins import run_plugins
 
             documents = run_plugins(self.plugins, documents, options=self.options)
         return documents

@@ -23,8 +23,8 @@ class CoreReports(Collector):
 
     def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
               problems: Checks) -> None:
-        from performanceplatform.utils.google.credentials import check_credentials
-        from performanceplatform.utils.options import check_record_options
+        from performanceplatform.google.credentials import check_credentials
+        from performanceplatform.records.options import check_record_options
 
         from .client import ANALYTICS_SCOPE
         from .query import core_problems

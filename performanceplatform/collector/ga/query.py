@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from performanceplatform.google.rows import DEFAULT_FREQUENCY
+from performanceplatform.google.rows import FREQUENCIES as TIME_SPANS
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.google.rows import DEFAULT_FREQUENCY
-from performanceplatform.utils.google.rows import FREQUENCIES as TIME_SPANS
 
 LIST_KEYS = ("metrics", "dimensions", "filters", "sort")
 
@@ -116,10 +116,10 @@ class CoreQuery:
 def check_core_config(query: Any, options: Any, extra: list[str] | None = None
                       ) -> tuple[CoreQuery, str]:
     """``parse_core_query``, after checking the query, the record options
-    (``utils.options``) and ``extra`` problems together: every problem in one ConfigError,
+    (``records.options``) and ``extra`` problems together: every problem in one ConfigError,
     before credentials are read or any request is made."""
+    from performanceplatform.records.options import check_record_options
     from performanceplatform.utils.checks import Problems
-    from performanceplatform.utils.options import check_record_options
 
     option_problems = Problems()
     check_record_options(option_problems, options)

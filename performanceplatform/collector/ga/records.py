@@ -5,7 +5,7 @@ with the names exactly as the query file wrote them. When ``date`` is a dimensio
 ``datetime`` (a naive datetime, with ``hour`` if that is a dimension too) after the others;
 that key takes part in the default ``_id``, so it is kept here in the same place.
 
-The record builder (``utils.data_parser``) then layers the item's dimensions and the
+The record builder (``records.data_parser``) then layers the item's dimensions and the
 "special fields" (each metric as a number, ``avgSessionDuration`` in milliseconds and
 ``timeSpan``) and gives each record its ``_id``.
 """
@@ -17,8 +17,8 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from performanceplatform.google import rows as google_rows
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google import rows as google_rows
 
 from .query import TIME_SPANS, CoreQuery, parse_core_query
 
@@ -31,7 +31,7 @@ Item = dict[str, Any]
 
 def try_number(value: Any) -> int | float:
     """``int(value)``, else ``float(value)``, as Python 2 read them; else a SourceError
-    (``utils.google.rows.to_number``)."""
+    (``google.rows.to_number``)."""
     return google_rows.to_number(value, "?", SOURCE)
 
 
@@ -84,7 +84,7 @@ def periods_for(start_at: Any, end_at: Any, frequency: str) -> list[tuple[dt.dat
 def query_documents_for(client: Any, query: Mapping[str, Any], options: Mapping[str, Any],
                         data_type: str, start_at: Any, end_at: Any) -> list[dict[str, Any]]:
     """All records of a core query over the run's periods (plugins applied)."""
-    from performanceplatform.utils.data_parser import DataParser
+    from performanceplatform.records.data_parser import DataParser
 
     request, frequency = parse_core_query(query)
     periods = periods_for(start_at, end_at, frequency)

@@ -79,7 +79,7 @@ def week_dates(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
 def trending_records(items: Iterable[Mapping[str, Any]], metric: str, start: dt.date,
                      middle: dt.date) -> list[dict[str, Any]]:
     """One record per page title, in the order the original's dict gave them."""
-    from performanceplatform.utils.py2compat import py2_values
+    from performanceplatform.records.py2compat import py2_values
 
     pages = sum_weeks(items, metric, start, middle)
     records = []
@@ -93,7 +93,7 @@ def trending_records(items: Iterable[Mapping[str, Any]], metric: str, start: dt.
 def sum_weeks(items: Iterable[Mapping[str, Any]], metric: str, start: dt.date,
               middle: dt.date) -> dict[str, dict[str, Any]]:
     """``week1``/``week2`` totals per ``pageTitle``, floored at 500; the shortest path wins."""
-    from performanceplatform.utils.datetimeutil import to_datetime
+    from performanceplatform.records.periods import to_datetime
 
     pages: dict[str, dict[str, Any]] = {}
     for item in items:

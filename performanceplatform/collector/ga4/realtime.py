@@ -115,7 +115,7 @@ class Realtime(Collector):
               problems: Checks) -> None:
         from performanceplatform.collector.ga4.collect import SCOPES
         from performanceplatform.collector.ga4.query import property_id
-        from performanceplatform.utils.google.credentials import check_credentials
+        from performanceplatform.google.credentials import check_credentials
 
         self.credentials = credentials
         self.google_credentials = check_credentials(credentials, problems.credentials, SCOPES)
@@ -126,8 +126,8 @@ class Realtime(Collector):
     def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
              end_at: Any) -> list[Unit]:
         from performanceplatform.collector.ga4.client import DEFAULT_API_ROOT, DataApi
+        from performanceplatform.google.credentials import GoogleSession, api_root
         from performanceplatform.utils.errors import ConfigError
-        from performanceplatform.utils.google.credentials import GoogleSession, api_root
 
         if start_at or end_at:
             raise ConfigError("Cannot backfill realtime collectors", where="--start/--end")

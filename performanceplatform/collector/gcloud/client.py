@@ -16,8 +16,8 @@ from urllib.parse import urljoin
 
 import requests
 
+from performanceplatform.transport.http import RetryPolicy, make_session, redact_url, send
 from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
 
 if TYPE_CHECKING:
     from performanceplatform.utils.checks import Problems

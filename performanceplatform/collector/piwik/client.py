@@ -28,9 +28,9 @@ from urllib.parse import urlencode
 
 import requests
 
+from performanceplatform.transport.http import RetryPolicy, make_session, redact_url, send
 from performanceplatform.utils.checks import Problems, where_of
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, send
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from typing import Any
 from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
 from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
 from performanceplatform.pipeline.collector import Checks, Collector, Unit
+from performanceplatform.records.options import check_record_options
+from performanceplatform.records.periods import DEFAULT_FREQUENCY
+from performanceplatform.records.periods import TIME_SPANS as PERIODS
 from performanceplatform.utils.checks import Problems, raise_all, where_of
-from performanceplatform.utils.datetimeutil import DEFAULT_FREQUENCY
-from performanceplatform.utils.datetimeutil import TIME_SPANS as PERIODS
-from performanceplatform.utils.options import check_record_options
 
 log = logging.getLogger(__name__)
 

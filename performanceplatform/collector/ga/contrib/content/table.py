@@ -28,7 +28,7 @@ OPTION_KEYS = frozenset({"filtersets"})
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
          options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.utils.data_pusher import Pusher
+    from performanceplatform.sinks.pusher import Pusher
 
     from ...client import CoreReportingClient
     from ...query import check_core_config, parse_core_query
@@ -54,7 +54,7 @@ def department_runs(query: Mapping[str, Any], options: Mapping[str, Any]
     problems = filterset_problems(query, options)
     if problems:
         raise ConfigError("; ".join(problems))
-    from performanceplatform.utils.plugins import DepartmentTable
+    from performanceplatform.records.plugins import DepartmentTable
 
     departments = DepartmentTable.for_options(options)
     original = query.get("filters", [])
@@ -97,7 +97,7 @@ def and_filters(filters: Sequence[str]) -> str:
 
 def get_department(filterset: Sequence[str], departments: Any = None) -> str:
     """The department named by the first filter's ``=~^`` value (``dimension9=~^<D1>``)."""
-    from performanceplatform.utils.plugins import try_get_department
+    from performanceplatform.records.plugins import try_get_department
 
     parts = _DEPARTMENT_FILTER.split(filterset[0])
     if len(parts) != 2:
