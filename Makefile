@@ -22,6 +22,7 @@ demo-celery: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check performanceplatform tests tools benchmarks demo
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy

@@ -37,9 +37,9 @@ class RecordBuilder:
         parser = self._parser
         if not parser.id_mapping or parser.plugins:  # with plugins, ComputeIdFrom makes ids
             return records
-        from performanceplatform.records.data_parser import _checked_id_fields
+        from performanceplatform.records.data_parser import checked_id_fields
 
-        return _checked_id_fields(records, parser.id_mapping)
+        return checked_id_fields(records, parser.id_mapping)
 
     def finish(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The records after the plugins (if any)."""

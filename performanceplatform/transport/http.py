@@ -29,8 +29,8 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import requests
 
-from performanceplatform.collector import __version__
 from performanceplatform.utils.redact import SECRET_PARAMS
+from performanceplatform.utils.version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ QUERY_KEYS = frozenset({"id", "metric", "dimensions", "filters", "segment"})
 
 def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: dict[str, Any],
          options: dict[str, Any], start_at: Any, end_at: Any) -> None:
-    from performanceplatform.client import DataSet
+    from performanceplatform.sinks import data_set_for
     from performanceplatform.utils import clock
 
     from .client import CoreReportingClient
@@ -41,7 +41,7 @@ def main(credentials: dict[str, Any], data_set_config: dict[str, Any], query: di
     period = request.for_period(start, end)
     items = [item for page in client.pages(period) for item in items_from_page(page, period)]
     records = trending_records(items, request.metrics[0], start, middle)
-    data_set = DataSet.from_config(data_set_config)
+    data_set = data_set_for(data_set_config)
     data_set.empty_data_set()
     data_set.post(records)
 

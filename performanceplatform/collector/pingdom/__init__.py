@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-QUERY_KEYS = frozenset({"name"})
-RETIRED_CREDENTIALS = ("Pingdom retired API 2.0 at the end of 2020; replace user, password and "
-                       "app_key by an API 3.1 token: {\"token\": \"...\"} "
-                       "(collector/pingdom/README.rst)")
+from performanceplatform.collector.pingdom.constants import (  # noqa: F401
+    QUERY_KEYS,
+    RETIRED_CREDENTIALS,
+)
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:

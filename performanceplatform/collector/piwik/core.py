@@ -14,8 +14,8 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
 from performanceplatform.collector.piwik.client import PiwikClient, check_credentials
+from performanceplatform.collector.piwik.constants import QUERY_KEYS  # noqa: F401
 from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.records.options import check_record_options
 from performanceplatform.records.periods import DEFAULT_FREQUENCY

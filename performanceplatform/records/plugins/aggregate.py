@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
-from performanceplatform.records.data_parser import Document
+from performanceplatform.records.ids import Document
 from performanceplatform.records.plugins.errors import PluginError, PluginKeyError
 from performanceplatform.records.py2compat import Py2Table, py2_order, py2_sort_key
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from performanceplatform.records.data_parser import Document, value_id
+from performanceplatform.records.ids import Document, value_id
 from performanceplatform.records.plugins.errors import PluginKeyError
 from performanceplatform.records.py2compat import py2_str
 

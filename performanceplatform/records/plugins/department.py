@@ -28,7 +28,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from performanceplatform.records.data_parser import Document
+from performanceplatform.records.ids import Document
 from performanceplatform.records.plugins.errors import PluginAssertionError
 from performanceplatform.utils.errors import ConfigError
 

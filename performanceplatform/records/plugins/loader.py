@@ -16,7 +16,7 @@ import ast
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from performanceplatform.records.data_parser import Document
+from performanceplatform.records.ids import Document
 from performanceplatform.records.plugins.aggregate import (
     AggregateKey,
     aggregate_count,
