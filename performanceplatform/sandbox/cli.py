@@ -54,14 +54,20 @@ def load_config(args: argparse.Namespace) -> SandboxConfig:
 
 
 def store_path(url: str) -> str:
-    """The file of a ``sqlite:///path`` store URL; it must exist."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url == prefix:
-        raise ValueError(f"--store {url}: expected sqlite:///path/to/store.db")
-    path = url[len(prefix):]
-    if not Path(path).is_file():
-        raise ValueError(f"--store {url}: no such file: {path}")
-    return path
+    """The file of a ``sqlite:///path`` store URL (read as the collector reads ``--store``);
+    it must exist."""
+    from performanceplatform.sinks.url import SQLITE, StoreURLError, parse_store_url
+
+    try:
+        parsed = parse_store_url(url)
+    except StoreURLError as exc:
+        raise ValueError(f"--store: {exc}") from None
+    if parsed.kind != SQLITE:
+        raise ValueError(f"--store {parsed.shown}: expected sqlite:///path/to/store.db (the "
+                         "page serves SQLite store files)")
+    if not Path(parsed.target).is_file():
+        raise ValueError(f"--store {url}: no such file: {parsed.target}")
+    return parsed.target
 
 
 def main(argv: list[str] | None = None) -> int:

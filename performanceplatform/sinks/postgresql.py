@@ -38,6 +38,8 @@ class PostgreSQLSink:
             self.close()
             detail = " ".join(str(exc).split()) or type(exc).__name__
             raise SinkError(f"{doing} {self.describe()} failed: {detail}", url=self._shown)
+        except ValueError as exc:  # a value the store cannot hold: nothing of the chunk written
+            raise SinkError(f"{self.describe()} refused the records: {exc}", url=self._shown)
 
     def write(self, records: list[dict[str, Any]]) -> None:
         prepared = checked(records, self.describe())

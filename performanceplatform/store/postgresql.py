@@ -17,11 +17,18 @@ id) DO UPDATE``; its rows are locked in ``id`` order, so two writers never deadl
 other's rows (a deadlock with an ``empty`` is retried); write order (``seq``) comes from a
 sequence, reserved in the order the records were given. The table is created once, under an
 advisory lock, by whichever writer comes first.
+
+``jsonb`` keeps numbers as ``numeric``, which forgets that ``1e+20`` was a float (it comes
+back as the integer 100000000000000000000): such floats are written with their digits and
+``.0``, so they come back as floats. NaN and Infinity, which JSON has no text for and ``jsonb``
+refuses, are refused before anything of the chunk is written, naming the record and field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -49,6 +56,21 @@ ATTEMPTS = 3
 CONNECT_TIMEOUT = 10
 
 
+def jsonb_text(stored: dict[str, Any]) -> str:
+    """``to_json`` of a flat stored record, in a form ``jsonb`` gives back unchanged."""
+    fields = []
+    for key, value in stored.items():
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError(f"record {stored.get('_id')!r}: {key} is {value!r}, which "
+                                 "PostgreSQL's jsonb cannot hold")
+            if "e+" in repr(value):  # whole and large: numeric would drop the exponent
+                fields.append(f"{json.dumps(key)}: {int(value)}.0")
+                continue
+        fields.append(f"{json.dumps(key)}: {to_json(value)}")
+    return "{" + ", ".join(fields) + "}"
+
+
 class PostgreSQLStore:
     """A record store in the database at ``url`` (a libpq URL, ``postgresql://...``)."""
 
@@ -66,18 +88,19 @@ class PostgreSQLStore:
         """Upsert prepared records (timestamps already datetimes); return how many."""
         now = dt.datetime.now(dt.timezone.utc)
         stored = [stored_form(record, now) for record in records]
-        self._retrying(lambda: self._save(data_set, stored))
+        texts = [jsonb_text(record) for record in stored]  # refused before anything is written
+        self._retrying(lambda: self._save(data_set, stored, texts))
         return len(stored)
 
-    def _save(self, data_set: str, stored: list[dict[str, Any]]) -> None:
+    def _save(self, data_set: str, stored: list[dict[str, Any]], texts: list[str]) -> None:
         with self._db.transaction():
             seqs = sorted(row[0] for row in self._db.execute(
                 "SELECT nextval('records_seq') FROM generate_series(1, %s)", (len(stored),)))
             # a chunk that repeats an _id: the last one wins, as one upsert after another
-            latest = {record["_id"]: (seq, record)
-                      for seq, record in zip(seqs, stored, strict=True)}
-            rows = [(data_set, record_id, timestamp_of(record), seq, to_json(record))
-                    for record_id, (seq, record) in sorted(latest.items())]
+            latest = {record["_id"]: (seq, record, text)
+                      for seq, record, text in zip(seqs, stored, texts, strict=True)}
+            rows = [(data_set, record_id, timestamp_of(record), seq, text)
+                    for record_id, (seq, record, text) in sorted(latest.items())]
             with self._db.cursor() as cursor:
                 cursor.executemany(UPSERT, rows)
 

@@ -57,7 +57,7 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__}")
 
 
-def to_json(stored: dict[str, Any]) -> str:
+def to_json(stored: Any) -> str:
     return json.dumps(stored, default=_encode)
 
 

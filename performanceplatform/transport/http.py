@@ -2,7 +2,11 @@
 
 - ``make_session()`` gives a ``requests.Session`` whose requests always carry a connect and a
   read timeout and a ``User-Agent`` naming pp-collector, and which sends built-in ``https://``
-  URLs to the sandbox when ``PP_COLLECTOR_SANDBOX_URL`` is set (see ``resolve_url``).
+  URLs to the sandbox when ``PP_COLLECTOR_SANDBOX_URL`` is set (see ``resolve_url``). It
+  follows a redirect only within the origin (scheme, host and port; ``http`` to ``https`` on
+  the same host too): a redirect to another host is a ``SourceError`` naming both URLs, so a
+  header key (Pingdom's ``App-Key``) or a token in a POST body never goes elsewhere. Sessions
+  that carry no secret (G-Cloud's public files) may follow any redirect.
 - ``send()`` makes one logical request with retries: exponential backoff with jitter on
   connection errors, timeouts, 429 and 5xx (or whatever the ``RetryPolicy`` says), honouring
   ``Retry-After``, bounded in attempts and in total time.
@@ -25,10 +29,11 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import requests
 
+from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.redact import SECRET_PARAMS
 from performanceplatform.utils.version import __version__
 
@@ -40,6 +45,7 @@ ENV_SANDBOX_URL = "PP_COLLECTOR_SANDBOX_URL"
 
 USER_AGENT = f"pp-collector/{__version__} (Performance Platform Client compatible)"
 DEFAULT_TIMEOUT = (10.0, 120.0)
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 
@@ -94,21 +100,54 @@ def resolve_url(url: str) -> str:
 
 
 class CollectorSession(requests.Session):
-    """A session whose every request has a timeout and goes through ``resolve_url``."""
+    """A session whose every request has a timeout and goes through ``resolve_url``, and
+    whose redirects stay within their origin unless ``any_redirect``."""
 
-    def __init__(self, timeout: tuple[float, float] | None = None):
+    def __init__(self, timeout: tuple[float, float] | None = None, any_redirect: bool = False):
         super().__init__()
         self.timeout = timeout or timeout_from_env()
         self.headers["User-Agent"] = USER_AGENT
+        self.any_redirect = any_redirect
+
+    def get_redirect_target(self, resp):  # type: ignore[override]
+        target = super().get_redirect_target(resp)
+        if target is not None and not self.any_redirect:
+            location = urljoin(resp.url, target)
+            if not same_origin(resp.url, location):
+                method = resp.request.method if resp.request is not None else "GET"
+                raise SourceError(
+                    f"{method} {redact_url(resp.url)} answered HTTP {resp.status_code} "
+                    f"redirecting to {redact_url(location)}, another host: not followed "
+                    "(a source's redirects are followed only within its own host)",
+                    url=redact_url(resp.url), status=resp.status_code)
+        return target
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
         return super().request(method, resolve_url(url), *args, **kwargs)
 
 
-def make_session(headers: dict[str, str] | None = None) -> CollectorSession:
-    """The session factory every client uses."""
-    session = CollectorSession()
+def same_origin(url: str, location: str) -> bool:
+    """Whether ``location`` is on ``url``'s scheme, host and port (``http`` to ``https`` on
+    the same host and default ports counts: the upgrade is safe)."""
+    old, new = urlsplit(url), urlsplit(location)
+    if old.hostname != new.hostname:
+        return False
+    old_port, new_port = _port(old.scheme, old.port), _port(new.scheme, new.port)
+    if old.scheme == new.scheme:
+        return old_port == new_port
+    return (old.scheme, old_port, new.scheme, new_port) == ("http", 80, "https", 443)
+
+
+def _port(scheme: str, port: int | None) -> int | None:
+    return port if port is not None else DEFAULT_PORTS.get(scheme)
+
+
+def make_session(headers: dict[str, str] | None = None,
+                 any_redirect: bool = False) -> CollectorSession:
+    """The session factory every client uses (``any_redirect``: only for sessions that send
+    no secret)."""
+    session = CollectorSession(any_redirect=any_redirect)
     if headers:
         session.headers.update(headers)
     return session

@@ -104,7 +104,7 @@ def parse_latest_csv_url(html: str, page_url: str = INDEX_URL) -> str:
 
 def download(url: str, session: requests.Session | None = None) -> bytes:
     """The body of a GET, retried on connection errors, 429 and 5xx."""
-    session = session or make_session()
+    session = session or make_session(any_redirect=True)
     shown = redact_url(url)
     try:
         response = send(session, "GET", url, policy=RetryPolicy())
@@ -128,7 +128,7 @@ def fetch_csv(query: dict, filename: str | None = None) -> tuple[str, bytes]:
     path = filename or query.get("csv_file")
     if path:
         return str(path), read_file(str(path))
-    session = make_session()
+    session = make_session(any_redirect=True)  # public files, no secret: GOV.UK moves them
     url = query.get("csv_url")
     if not url:
         index_url = query.get("index_url") or INDEX_URL

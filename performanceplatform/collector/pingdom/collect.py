@@ -53,6 +53,11 @@ class Hours(Collector):
         start, end = run_window(start_at, end_at, found.get("created"))
         log.info("pingdom API %s: check %r from %s to %s", self.client.api.version, self.name,
                  start, end)
+        if end <= start:  # e.g. -s …T13:45 -e …T02:00: a day both allow, but no whole hour
+            log.warning("pingdom: nothing to collect for check %r: the window ends at %s, "
+                        "not after its start at %s (times on the hour, UTC)", self.name,
+                        end, start)
+            return []
         self.gaps = Gaps()
         return [Unit.period(first, last) for first, last in pieces(start, end)]
 

@@ -97,14 +97,27 @@ def test_store_is_the_database_flag_for_an_existing_file(tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--store", "sqlite:///no/such.db"], "--store sqlite:///no/such.db: no such file: no/such.db"),
+    (["--store", "sqlite:///no-such.db"], "--store sqlite:///no-such.db: no such file: no-such.db"),
+    (["--store", "sqlite:///no/such.db"], "'sqlite:///no/such.db': the folder 'no' does not exist"),
+    (["--store", "sqlite:///:memory:"], "an in-memory database is lost"),
     (["--store", "postgresql://host/db"], "--store postgresql://host/db: expected sqlite:///"),
+    (["--store", "postgresql://u:s3cret@host/db"], "--store postgresql://***@host/db: expected"),
+    (["--store", "ftp://host/x.db"], "expected an http:// or https:// URL"),
     (["--store", "sqlite:///x.db", "--database", "y.db"], "give --store or --database, not both"),
 ])
-def test_a_bad_store_is_one_line_naming_it(argv, message, capsys):
+def test_a_bad_store_is_one_line_naming_it(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+    assert "s3cret" not in err
+
+
+def test_store_reads_a_relative_path_as_the_collector_does(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    SQLiteStore(str(tmp_path / "data" / "x.db")).close()
+    assert load_config(parse_args(["--store", "sqlite:///data/x.db"])).database == "data/x.db"
 
 
 def test_pp_sandbox_serves_the_page_over_a_store_file(tmp_path: Path):

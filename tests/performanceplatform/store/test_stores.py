@@ -237,3 +237,32 @@ def test_two_writers_opened_before_either_writes_keep_the_write_order(backend):
         first.close()
         second.close()
     assert [r["_id"] for r in backend.read(TYPE)] == ["a", "b", "c", "d"]
+
+
+FLOATS = {"big": 1e20, "huge": -1.5e300, "tiny": 1e-7, "whole": 2.0, "third": 1 / 3,
+          "int_max": 2 ** 63 - 1}
+
+
+def test_numbers_come_back_with_their_type_and_value(backend):
+    data_set_for(backend.config()).post(
+        [{"_id": "n", "_timestamp": "2026-10-05T00:00:00Z", **FLOATS}])
+    [record] = backend.read(TYPE)
+    got = {key: record[key] for key in FLOATS}
+    assert got == FLOATS
+    assert {key: type(value) for key, value in got.items()} == \
+        {key: type(value) for key, value in FLOATS.items()}
+
+
+def test_postgresql_refuses_nan_naming_the_record_and_writes_nothing_of_the_chunk(tmp_path,
+                                                                                 request):
+    url = request.getfixturevalue("postgresql_url")
+    from performanceplatform.store.postgresql import PostgreSQLStore
+
+    config = {"url": "", "token": SANDBOX_TOKEN, "data-group": GROUP, "data-type": TYPE,
+              "store": url, "dry_run": False}
+    records = [{"_id": "ok", "_timestamp": "2026-10-05T00:00:00Z", "num": 1.0},
+               {"_id": "bad", "_timestamp": "2026-10-05T00:00:00Z", "num": float("nan")}]
+    with pytest.raises(SinkError, match=r"refused the records: record 'bad': num is nan, "
+                                        r"which PostgreSQL's jsonb cannot hold"):
+        data_set_for(config).post(records)
+    assert _read(PostgreSQLStore(url), TYPE) == []

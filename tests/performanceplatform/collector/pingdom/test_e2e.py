@@ -242,3 +242,13 @@ def test_dry_run_sends_nothing_to_backdrop(sandbox, run_cli):
     assert result.code == 0, result.stderr
     assert stored(sandbox, "govuk", "monitoring") == []
     assert "pingdom-api-token-123" not in result.output
+
+
+def test_a_same_day_window_ending_before_its_start_hour_says_there_is_nothing_to_collect(
+        sandbox, run_cli):
+    result = run_cli(query(), TOKEN, "-s", "2018-08-10T13:45:00", "-e", "2018-08-10T02:00:00")
+    assert result.code == 0, result.stderr
+    assert summaries(sandbox) == []  # no request for an empty window
+    assert written(sandbox) == []
+    assert "nothing to collect for check 'govuk_search'" in result.stderr
+    assert "2018-08-10 02:00:00, not after its start at 2018-08-10 13:00:00" in result.stderr
