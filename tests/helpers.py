@@ -89,11 +89,12 @@ class CliRunner:
 
     def start(self, query: dict[str, Any] | None = None, credentials: dict | None = None,
               *extra: str, token: str = SANDBOX_TOKEN, env: dict[str, str] | None = None,
-              console: bool = True) -> subprocess.Popen:
-        """Start ``pp-collector`` without waiting for it (to signal it mid-run)."""
+              console: bool = True, stderr: Any = subprocess.PIPE) -> subprocess.Popen:
+        """Start ``pp-collector`` without waiting for it (to signal it mid-run; ``stderr``: a
+        pseudo-terminal's file descriptor, to be a terminal)."""
         command, run_env = self._invocation(query, credentials, extra, token, env, None, console)
         return subprocess.Popen(command, cwd=self.workdir, env=run_env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                stdout=subprocess.PIPE, stderr=stderr)
 
     def _invocation(self, query: dict[str, Any] | None, credentials: dict | None,
                     extra: tuple[str, ...], token: str, env: dict[str, str] | None,

@@ -71,7 +71,9 @@ class DataSet(BaseClient):
         """Each accepted write is reported to the current run (``utils.writes``)."""
         answer = super()._request(method, path, data=data, params=params)
         run = writes.current()
-        if run is not None and not self.dry_run:
+        if run is not None and self.dry_run and method == "POST":
+            run.would_have_written(len(data) if isinstance(data, (list, tuple)) else 1)
+        elif run is not None and not self.dry_run:
             if method == "POST":
                 run.wrote(len(data) if isinstance(data, (list, tuple)) else 1)
             elif method == "PUT" and data == []:

@@ -24,7 +24,7 @@ before the start included); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 
 environment: LOGLEVEL (DEBUG shows tracebacks), DISABLE_COLLECTORS=true (log, don't run),
 PP_COLLECTOR_LOG_DIR, PP_COLLECTOR_TIMEOUT, PP_COLLECTOR_NOW, PP_COLLECTOR_SANDBOX_URL,
-PP_COLLECTOR_CONCURRENCY.
+PP_COLLECTOR_CONCURRENCY, PP_COLLECTOR_LOG_FORMAT, PP_COLLECTOR_PROGRESS.
 
 commands: pp-collector collectors (every collector and its status); pp-collector sample NAME
 (its sample query and credentials files).
@@ -117,6 +117,15 @@ def build_parser(token: bool = True, performanceplatform: bool = True
     parser.add_argument("--store", dest="store", metavar="URL", default=None,
                         help="where the records go, instead of backdrop_url: sqlite:///FILE, "
                              "postgresql://..., jsonl:///FILE, - (stdout) or a Backdrop URL")
+    parser.add_argument("--log-format", dest="log_format", choices=("text", "json"),
+                        default=None,
+                        help="json: log to stderr, one JSON object a line as in the "
+                             ".json.log files, instead of to the log files (for containers; "
+                             "default: $PP_COLLECTOR_LOG_FORMAT, or text)")
+    parser.add_argument("--progress", dest="progress", action=argparse.BooleanOptionalAction,
+                        default=None,
+                        help="draw a progress bar on stderr for a back-fill (default: "
+                             "$PP_COLLECTOR_PROGRESS, or only when stderr is a terminal)")
     parser.add_argument("--version", action="version", version=f"pp-collector {__version__}")
     return parser
 

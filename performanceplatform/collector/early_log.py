@@ -54,11 +54,13 @@ def was_logged(exc: BaseException) -> bool:
 
 
 def log_failure(exc: BaseException, console: bool, log_dir: str | None,
-                fields: dict[str, Any], message: str | None = None) -> None:
+                fields: dict[str, Any], message: str | None = None,
+                json_log: bool = False) -> None:
     """Open a log for a run that failed before its own, write the held records and the error
     (``message``, default the exception's text).
 
     On the console only the held records are shown: the CLI prints the error line itself.
+    A JSON log on stderr (``json_log``) gets the error too, as the log files do.
     """
     from performanceplatform.collector import logging_setup
     from performanceplatform.utils.errors import ConfigError
@@ -66,7 +68,11 @@ def log_failure(exc: BaseException, console: bool, log_dir: str | None,
     root = logging.getLogger()
     before = list(root.handlers)
     try:
-        if console:
+        if json_log:
+            logging_setup.set_up_console_logging(logging_setup.log_level(),
+                                                 ["collector", "pp-collector"], fields)
+            console = False
+        elif console:
             logging_setup.set_up_console_logging(logging_setup.log_level())
         else:
             logging_setup.set_up_logging("pp-collector", logging_setup.log_level(), log_dir,

@@ -1,7 +1,9 @@
 """Where the collector's log goes (spec core.md §1.8).
 
-Console mode logs to stderr. File mode writes ``<dir>/<name>.log`` (plain text) and
-``<dir>/<name>.json.log`` (one Logstash-shaped JSON object per line: ``@message``,
+Console mode logs to stderr: text lines, or with ``--log-format json``
+(``PP_COLLECTOR_LOG_FORMAT=json``) the JSON objects of the ``.json.log`` file, for
+containers, which log to stderr and keep no files. File mode writes ``<dir>/<name>.log``
+(plain text) and ``<dir>/<name>.json.log`` (one Logstash-shaped JSON object per line: ``@message``,
 ``@timestamp``, ``@source_host``, ``@tags``, ``@fields``), rotated at 2 GiB with one backup
 by ``concurrent-log-handler`` so that many cron jobs can share the files.
 
@@ -29,6 +31,9 @@ from performanceplatform.utils.redact import RedactingFilter, redact, redact_val
 
 ENV_LOG_DIR = "PP_COLLECTOR_LOG_DIR"
 ENV_LOGLEVEL = "LOGLEVEL"
+ENV_LOG_FORMAT = "PP_COLLECTOR_LOG_FORMAT"
+TEXT, JSON = "text", "json"
+LOG_FORMATS = (TEXT, JSON)
 DEFAULT_LOGFILE_NAME = "production"
 MAX_BYTES = 2 * 1024**3
 TEXT_FORMAT = "%(asctime)s [%(levelname)s] -> %(message)s"
@@ -121,14 +126,27 @@ def set_up_logging(app_name: str, level: int, path: str | os.PathLike | None,
     logging.info("%s logging started", app_name)
 
 
-def set_up_console_logging(level: int | None = None) -> None:
-    """Log to stderr, as ``logging.basicConfig`` does, with secrets redacted."""
+def set_up_console_logging(level: int | None = None, json_tags: list[str] | None = None,
+                           json_fields: dict[str, Any] | None = None) -> None:
+    """Log to stderr, as ``logging.basicConfig`` does, with secrets redacted; with
+    ``json_tags`` (``--log-format json``), one JSON object a line as in the ``.json.log``
+    files, with those ``@tags`` and ``json_fields``."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(CONSOLE_FORMAT))
+    handler.setFormatter(logging.Formatter(CONSOLE_FORMAT) if json_tags is None else
+                         LogstashFormatter(json_tags, json_fields or {}))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level if level is not None else logging.INFO)
+
+
+def log_format(flag: str | None) -> str:
+    """``--log-format``, else ``PP_COLLECTOR_LOG_FORMAT``, else ``text``."""
+    value = flag or os.environ.get(ENV_LOG_FORMAT, "").strip().lower() or TEXT
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"expected one of {', '.join(LOG_FORMATS)}, got {value!r:.40}",
+                          where=ENV_LOG_FORMAT)
+    return value
 
 
 def logging_for_entrypoint(entrypoint: str, json_fields: dict[str, Any],

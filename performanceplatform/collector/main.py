@@ -26,7 +26,7 @@ from performanceplatform.collector.config import (
     warn_unknown_keys,
 )
 from performanceplatform.sinks.url import url_secrets
-from performanceplatform.utils import writes
+from performanceplatform.utils import run_counts, writes
 from performanceplatform.utils.errors import CollectorError, ExitCode, Terminated
 from performanceplatform.utils.redact import redact, register_secrets, secret_values
 
@@ -94,13 +94,39 @@ def _set_up_logging(entrypoint: str, args: argparse.Namespace, logfile_path: str
     from performanceplatform.collector import logging_setup
 
     before = list(logging.getLogger().handlers)
-    if getattr(args, "console_logging", False):
+    if _json_log(args):
+        logging_setup.set_up_console_logging(logging_setup.log_level(), ["collector", entrypoint],
+                                             make_extra_json_fields(args))
+    elif getattr(args, "console_logging", False):
         logging_setup.set_up_console_logging(logging_setup.log_level())
     else:
         logging_setup.logging_for_entrypoint(
             entrypoint, make_extra_json_fields(args),
             logfile_path or getattr(args, "log_dir", None), logfile_name)
     return [h for h in logging.getLogger().handlers if h not in before]
+
+
+def _json_log(args: argparse.Namespace | None, words: list[str] | None = None) -> bool:
+    """Whether the log is JSON on stderr (``--log-format json``, ``PP_COLLECTOR_LOG_FORMAT``);
+    ``words``: the command line, for a failure before it was parsed."""
+    from performanceplatform.collector.logging_setup import JSON, log_format
+
+    flag = getattr(args, "log_format", None) if args is not None else _given(words or [],
+                                                                               "--log-format")
+    try:
+        return log_format(flag) == JSON
+    except CollectorError:
+        return False
+
+
+def _given(words: list[str], name: str) -> str | None:
+    """The value of ``name`` on an unparsed command line (``--name VALUE``, ``--name=VALUE``)."""
+    for index, word in enumerate(words):
+        if word.startswith(f"{name}="):
+            return word.partition("=")[2]
+        if word == name and index + 1 < len(words):
+            return words[index + 1]
+    return None
 
 
 def _remove_handlers(handlers: list[logging.Handler]) -> None:
@@ -120,8 +146,9 @@ def _where(args: argparse.Namespace) -> str:
 
 
 def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str | None = None,
-                   logfile_name: str | None = None) -> None:
-    """Run the collector ``entrypoint`` with the configs in ``args``."""
+                   logfile_name: str | None = None) -> str | None:
+    """Run the collector ``entrypoint`` with the configs in ``args``; the summary line of a
+    run that wrote (``collector.summary``), also logged."""
     where = _where(args)
     validate_query(args.query, where)
     store = validate_targets(args.token, args.performanceplatform, getattr(args, "store", None))
@@ -130,13 +157,15 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
         register_secrets(secret_values(args.credentials))
     handlers = _set_up_logging(entrypoint, args, logfile_path, logfile_name)
     early_log.replay()
-    console = getattr(args, "console_logging", False)
-    with writes.recording(reuse_current=True) as run:
+    console = getattr(args, "console_logging", False) and not _json_log(args)
+    with writes.recording(reuse_current=True) as run, \
+            run_counts.counting(reuse_current=True) as counts:
         try:
             if os.environ.get("DISABLE_COLLECTORS") == "true":
                 _log_collector_instead_of_running(entrypoint, args)
-                return
+                return None
             _collect(entrypoint, args, where, store)
+            return _summary(args, store, run, counts)
         except (KeyboardInterrupt, Terminated) as exc:
             setattr(exc, _STOPPED, run.summary())
             if not console:  # on the console main() says it
@@ -151,6 +180,16 @@ def _run_collector(entrypoint: str, args: argparse.Namespace, logfile_path: str 
         finally:
             run.warn_about_duplicates()
             _remove_handlers(handlers)
+
+
+def _summary(args: argparse.Namespace, store: str, run: writes.Writes,
+             counts: run_counts.RequestCounts) -> str:
+    from performanceplatform.collector import summary
+
+    dry_run = bool(getattr(args, "dry_run", False))
+    line = summary.line(run, counts, summary.target(args.query["data-set"], store), dry_run)
+    summary.log_line(line, run, counts, dry_run)
+    return line
 
 
 def _collect(entrypoint: str, args: argparse.Namespace, where: str, store: str) -> None:
@@ -205,7 +244,8 @@ def _log_early_failure(args: argparse.Namespace | None, argv: list[str] | None,
     console = getattr(args, "console_logging", "--console-logging" in words)
     fields = {"collector_slug": args.collector_slug} if getattr(args, "collector_slug",
                                                                None) else {}
-    early_log.log_failure(exc, console, getattr(args, "log_dir", None), fields, message)
+    early_log.log_failure(exc, console, getattr(args, "log_dir", None), fields, message,
+                          json_log=_json_log(args, words))
 
 
 def _report(exc: BaseException) -> int:
@@ -252,8 +292,9 @@ def _raise_on_sigterm() -> Callable[[], object]:
 def _prepare(args: argparse.Namespace) -> str:
     """Load the query (from Stagecraft with ``-l``) and check it; the entrypoint to run."""
     from performanceplatform.collector.arguments import check_dates
-    from performanceplatform.collector.logging_setup import log_level
+    from performanceplatform.collector.logging_setup import log_format, log_level
 
+    log_format(getattr(args, "log_format", None))  # a bad PP_COLLECTOR_LOG_FORMAT is named
     with early_log.held(log_level()):
         _load_query(args)
         entrypoint = validate_entrypoint(args.query, _where(args))
@@ -271,7 +312,33 @@ def run(argv: list[str]) -> None:
     from performanceplatform.collector.arguments import parse_args
 
     args = parse_args(argv)
-    _run_collector(_prepare(args), args)
+    with run_counts.counting(reuse_current=True):
+        _run_collector(_prepare(args), args)
+
+
+def _run_on_terminal(args: argparse.Namespace) -> None:
+    """``pp-collector ARGS`` as a person or cron runs it: a progress bar on a terminal
+    (``collector.progress_bar``), and the summary line on stderr when the log is elsewhere
+    and stderr is a terminal (under cron, stderr stays silent on success)."""
+    from performanceplatform.collector.progress_bar import is_terminal, terminal_progress
+
+    with run_counts.counting():
+        entrypoint = _prepare(args)
+        with terminal_progress(_data_set_name(args), getattr(args, "progress", None),
+                               _json_log(args)):
+            line = _run_collector(entrypoint, args)
+    logs_to_stderr = getattr(args, "console_logging", False) or _json_log(args)
+    if line and not logs_to_stderr and is_terminal(sys.stderr):
+        print(f"pp-collector: {line}", file=sys.stderr)
+
+
+def _data_set_name(args: argparse.Namespace) -> str:
+    """``group/type`` of the query's data set ("" if the query is bad: the run says why)."""
+    try:
+        data_set = args.query["data-set"]
+        return f"{data_set['data-group']}/{data_set['data-type']}"
+    except (KeyError, TypeError):
+        return ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     restore = _raise_on_sigterm()
     try:
         args = parse_args(argv)
-        _run_collector(_prepare(args), args)
+        _run_on_terminal(args)
     except (KeyboardInterrupt, Terminated) as exc:
         code = _report_stop(exc, args, argv)
     except Exception as exc:  # every failure leaves through here as one line

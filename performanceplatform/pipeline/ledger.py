@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from performanceplatform.pipeline import progress
 from performanceplatform.pipeline.collector import Unit
 from performanceplatform.utils.errors import CollectorError, SinkError
 
@@ -28,12 +29,15 @@ def _was(number: int) -> str:
 class Ledger:
     """The records handed to the sink, and where each unit's records end."""
 
-    def __init__(self, units: Sequence[Unit], noun: str, chunk_size: int | None):
+    def __init__(self, units: Sequence[Unit], noun: str, chunk_size: int | None,
+                 observer: progress.Observer | None = None):
         self.units = list(units)
         self.noun = noun
         self.chunk_size = chunk_size  # None: nothing is written before the last record
         self.handed = 0
         self.ends: list[int] = []  # records handed when each finished unit ended
+        self.observer = observer or progress.current()  # a progress bar, on a terminal
+        self.observer.planned(self.units, noun)
 
     def drain(self, events: Iterator[Event]) -> Iterator[dict[str, Any]]:
         """The records of each unit in turn; a failed unit raises, annotated."""
@@ -52,6 +56,7 @@ class Ledger:
             except CollectorError as exc:
                 raise self.annotated(exc, self.written_before_failure())
             self.ends.append(self.handed)
+            self.observer.unit_done(unit)
 
     def written_before_failure(self) -> int:
         if not self.chunk_size:

@@ -33,6 +33,7 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import requests
 
+from performanceplatform.utils import run_counts
 from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.redact import SECRET_PARAMS
 from performanceplatform.utils.version import __version__
@@ -124,6 +125,7 @@ class CollectorSession(requests.Session):
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
+        run_counts.note_request()  # the run's summary line counts every request sent
         return super().request(method, resolve_url(url), *args, **kwargs)
 
 
@@ -247,6 +249,7 @@ def send(
                 return response
             reason = f"HTTP {response.status_code}"
         wait = policy.delay(attempt, response)
+        run_counts.note_retry()
         log.warning(
             "%s failed with %s (attempt %d of %d); retrying in %.1f s",
             name, reason, attempt, policy.attempts, wait,

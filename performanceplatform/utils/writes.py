@@ -41,6 +41,7 @@ class Writes:
     def __init__(self) -> None:
         self.records = 0
         self.chunks = 0
+        self.would_write = 0  # records a dry run would have written
         self.emptied = False
         self._digests: dict[str, bytes] = {}
         self._clashing: dict[str, None] = {}  # ordered set of the ids that clash
@@ -68,6 +69,10 @@ class Writes:
         """One POST of ``count`` records was accepted."""
         self.records += count
         self.chunks += 1
+
+    def would_have_written(self, count: int) -> None:
+        """A dry run's POST of ``count`` records (not sent)."""
+        self.would_write += count
 
     def emptied_data_set(self) -> None:
         self.emptied = True

@@ -7,8 +7,9 @@ and access tokens, a service account's private key (a PEM file, or the PEM text 
 the Webtrends password, a secret in G-Cloud's (unread) credentials file — and runs the real
 ``pp-collector`` in one mode: dry run, success, the source failing (401 or 500), Backdrop
 failing (500), and with ``LOGLEVEL=DEBUG`` (tracebacks, urllib3's request lines) on the
-console and in the log files. No canary may appear in stdout, stderr or any file of the log
-folder: neither as it is, nor URL-encoded, nor (for the PEM key) any line of it.
+console, in the log files and as JSON lines on stderr (``--log-format json``). No canary may
+appear in stdout, stderr or any file of the log folder: neither as it is, nor URL-encoded,
+nor (for the PEM key) any line of it.
 
 The canaries hold ``+``, ``/`` and ``=`` so that their URL-encoded forms differ from them.
 """
@@ -59,6 +60,7 @@ class Mode:
     slug: bool = False                   # run with -l (Stagecraft) instead of -q
     dry_run: bool = False
     console: bool = False                # --console-logging instead of the log files
+    json_log: bool = False               # --log-format json: JSON log lines on stderr
     debug: bool = False                  # LOGLEVEL=DEBUG
     fails: str | None = None             # "source" or "backdrop"
     status: int = 500
@@ -71,6 +73,8 @@ MODES = {
     "backdrop-500": Mode(slug=True, fails="backdrop"),
     "debug-console-backdrop-401": Mode(console=True, debug=True, fails="backdrop", status=401),
     "debug-logs-source-500": Mode(slug=True, debug=True, fails="source"),
+    "debug-json-stderr-backdrop-401": Mode(slug=True, json_log=True, debug=True,
+                                           fails="backdrop", status=401),
 }
 
 
@@ -149,6 +153,8 @@ def command_line(name: str, mode: Mode, run_cli: CliRunner, sandbox_config: Any)
         args.append("--dry-run")
     if mode.console:
         args.append("--console-logging")
+    if mode.json_log:
+        args += ["--log-format", "json"]
     return args
 
 
@@ -191,7 +197,9 @@ def test_no_secret_in_any_output(name, mode, canary_sandbox, sandbox_config, run
     how = MODES[mode]
     result, texts = run(name, how, run_cli, canary_sandbox, sandbox_config)
     assert result.code == (1 if how.fails else 0), result.output
-    if not how.console:
+    if how.json_log:
+        assert '"@message": "' in texts["stderr"], "no JSON log: the test would see no leak"
+    elif not how.console:
         assert texts.get("production.log"), "nothing was logged: the test would see no leak"
     if how.fails == "backdrop" or (how.fails is None and not how.dry_run):
         assert any(r["method"] in ("POST", "PUT") for r in served(canary_sandbox, "backdrop"))

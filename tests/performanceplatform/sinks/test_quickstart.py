@@ -70,6 +70,8 @@ def test_the_readme_quick_start_collects_into_sqlite_and_queries_it(tmp_path: Pa
                                   timeout=300)
             assert done.returncode == 0, done.stderr
             assert "piwik: 16 records" in done.stderr
+            assert "wrote 16 records to verify/browser-usage-matomo in sqlite:///pp.db in " \
+                in done.stderr  # the summary line the README shows
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=30)
