@@ -22,6 +22,7 @@ demo-celery: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check performanceplatform tests tools benchmarks demo
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy
@@ -29,7 +30,8 @@ typecheck: $(VENV)/.installed
 test: lint typecheck
 	$(PY) -m pytest -q -p no:cacheprovider
 
-# mutmut plants one small bug at a time in utils/, client/, collector/main.py, config.py and each
+# mutmut plants one small bug at a time in utils/, records/, transport/, google/, client/, the sink
+# glue (sinks/pusher.py, sinks/store_data_set.py), collector/main.py, config.py and each
 # collector's records.py ([tool.mutmut] in pyproject.toml), runs the in-process tests that reach
 # it, and the last line says how many were caught. MUTATION_JOBS: parallel workers.
 MUTATION_JOBS ?= 2

@@ -88,7 +88,7 @@ def bench_upload(url: str, n: int) -> tuple[float, float]:
 
 
 def bench_records(n: int) -> tuple[float, float]:
-    from performanceplatform.utils.data_parser import DataParser
+    from performanceplatform.records.data_parser import DataParser
 
     day = dt.date(2020, 1, 6)
     items = [{"start_date": day, "end_date": day,

@@ -2,7 +2,7 @@
 """The GA credentials tool, as the original ran it: ``python tools/generate-ga-credentials.py``.
 
 Installed, the same tool is the command ``pp-collector-ga-credentials``
-(``performanceplatform.utils.google.consent``); this script runs it from a clone too.
+(``performanceplatform.google.consent``); this script runs it from a clone too.
 """
 
 import sys
@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a clone, not installed
 
-from performanceplatform.utils.google.consent import main  # noqa: E402
+from performanceplatform.google.consent import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

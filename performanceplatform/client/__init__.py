@@ -1,5 +1,6 @@
-"""Clients of the Performance Platform's APIs: Backdrop data sets and Stagecraft; a data set in
-a local store (``StoreDataSet``, see ``performanceplatform.sinks``)."""
+"""Clients of the Performance Platform's APIs: Backdrop data sets and Stagecraft (and
+``stagecraft``: a collector config fetched by slug). Which store a run writes to is chosen
+above this layer, in ``performanceplatform.sinks.data_set_for``."""
 
 from performanceplatform.client.base import ChunkingError, JsonEncoder
 from performanceplatform.client.collector import CollectorAPI

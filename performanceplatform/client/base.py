@@ -26,8 +26,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from performanceplatform.utils.errors import CollectorError, SinkError
-from performanceplatform.utils.http import (
+from performanceplatform.transport.http import (
     USER_AGENT,
     RetryPolicy,
     iter_chunks,
@@ -35,6 +34,7 @@ from performanceplatform.utils.http import (
     redact_url,
     send,
 )
+from performanceplatform.utils.errors import CollectorError, SinkError
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class BaseClient:
 
     def _send(self, method: str, url: str, data: Any, params: dict[str, Any] | None) -> Any:
         """One HTTP request, retried by the policy; its answer's JSON. (A data set in a local
-        store replaces this one method: ``client.store_data_set``.)"""
+        store replaces this one method: ``sinks.store_data_set``.)"""
         headers = self._headers(data is not None)
         text = None if data is None else data if isinstance(data, str) else encode_json(data)
         body: bytes | None = None

@@ -6,7 +6,7 @@ from typing import Any
 
 from performanceplatform.client.base import BaseClient, counted
 from performanceplatform.utils import writes
-from performanceplatform.utils.errors import SinkError
+from performanceplatform.utils.errors import ConfigError, SinkError
 
 
 class DataSet(BaseClient):
@@ -16,17 +16,14 @@ class DataSet(BaseClient):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> DataSet:
-        """The data set a collector writes to. The one place a store is chosen: a
-        ``config["store"]`` that is not a Backdrop (``sinks.url``) gives a ``StoreDataSet``
-        with this same API; otherwise the Backdrop at ``config["url"]``."""
-        from performanceplatform import sinks
-
-        store = config.get("store")
-        if store and not sinks.is_backdrop(store):
-            from performanceplatform.client.store_data_set import StoreDataSet
-
-            sink = sinks.open_sink(store, config["data-group"], config["data-type"])
-            return StoreDataSet(sink, config["dry_run"])
+        """The Backdrop at ``config["url"]``. A config naming a local store (``store``, from
+        ``--store`` or ``backdrop_url``) is refused: the store is chosen in one place,
+        ``sinks.data_set_for``, which ``Pusher`` and the pipeline write through."""
+        if config.get("store"):
+            raise ConfigError("DataSet.from_config writes to a Backdrop only and this run's "
+                              "records go to a local store: write them through "
+                              "performanceplatform.sinks.data_set_for(data_set_config) or Pusher",
+                              where="data_set_config", key="store")
         return cls(config["url"], config["token"], config["dry_run"])
 
     @classmethod

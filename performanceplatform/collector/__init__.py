@@ -1,3 +1,5 @@
 """pp-collector: collect metrics from third-party services into a Backdrop data API."""
 
-__version__ = "1.0.0"
+from performanceplatform.utils.version import __version__
+
+__all__ = ["__version__"]

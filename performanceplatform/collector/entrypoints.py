@@ -16,7 +16,7 @@ end_at)``. Every refusal is a ``ConfigError`` naming the file (or Stagecraft slu
 
 A collector module may declare the keys it reads, for the core's unknown-key warnings:
 ``QUERY_KEYS`` (the ``query`` keys) and ``OPTION_KEYS`` (``options`` keys beyond the record
-builder's ``utils.options.RECORD_OPTION_KEYS``); the core warns about any other key, unless
+builder's ``records.options.RECORD_OPTION_KEYS``); the core warns about any other key, unless
 the collector refuses them itself, in its check, with ``utils.checks.unknown_keys`` (it says
 which sections in ``REFUSED_UNKNOWN_KEYS``, e.g. ``("query",)``). ``RETIRED`` (a string)
 says that the API it calls is shut down and what replaces it (``utils.retired``).
@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
+from performanceplatform.records.options import RECORD_OPTION_KEYS
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.options import RECORD_OPTION_KEYS
 
 ENTRY_POINT_GROUP = "pp_collector.collectors"
 PACKAGE = "performanceplatform.collector"

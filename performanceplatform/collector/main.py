@@ -40,7 +40,7 @@ def merge_performanceplatform_config(performanceplatform: dict[str, Any] | None,
                                      ) -> dict[str, Any]:
     """The ``data_set_config`` handed to a collector's ``main``. ``store`` (``--store``)
     overrides ``backdrop_url``; a local store is named in ``store``, where
-    ``client.DataSet.from_config`` finds it (a Backdrop's config is the original's)."""
+    ``sinks.data_set_for`` finds it (a Backdrop's config is the original's)."""
     from performanceplatform.sinks import is_backdrop
 
     store = store or performanceplatform["backdrop_url"]  # type: ignore[index]
@@ -231,7 +231,7 @@ def _log_failure(exc: BaseException) -> None:
 
 def _load_query(args: argparse.Namespace) -> None:
     if args.collector_slug:
-        from performanceplatform.utils.collector import get_config
+        from performanceplatform.client.stagecraft import get_config
 
         register_secrets(secret_values(args.performanceplatform))
         args.query = get_config(args.collector_slug, args.performanceplatform)

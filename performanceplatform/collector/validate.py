@@ -285,7 +285,7 @@ def _check_collector(report: Report, collector: Any, query: dict[str, Any], shar
     from performanceplatform.collector.entrypoints import missing_module
     from performanceplatform.pipeline.runner import planning
     from performanceplatform.pipeline.settings import run_settings
-    from performanceplatform.utils.http import NetworkRefused, offline
+    from performanceplatform.transport.http import NetworkRefused, offline
 
     if collector is None:
         return

@@ -29,7 +29,7 @@ Endpoints can be pointed elsewhere from the credentials JSON:
 Relative file names are read from the working directory, as the original did, and else from
 the folder of the credentials JSON.
 
-Token requests go through our HTTP layer (``utils.http.send``): our timeouts, our retries on
+Token requests go through our HTTP layer (``transport.http.send``): our timeouts, our retries on
 connection errors, 429 and 5xx (scaled by ``PP_COLLECTOR_BACKOFF_SCALE`` and logged), the
 sandbox redirection. google-auth's own retry loop, which sleeps on its own schedule, never
 sees a retryable answer. Token lifetimes (the JWT's ``iat``/``exp``, the expiry of a stored
@@ -51,17 +51,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
+
 import google.auth.credentials
 import google.auth.exceptions
 import google.auth.transport
-import requests
 from google.auth import crypt, jwt
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
-
-from performanceplatform.utils.checks import Problems
-from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.http import (
+from performanceplatform.transport.http import (
     RETRYABLE_STATUSES,
     CollectorSession,
     RetryPolicy,
@@ -69,6 +67,8 @@ from performanceplatform.utils.http import (
     redact_url,
     send,
 )
+from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.errors import ConfigError, SourceError
 from performanceplatform.utils.redact import register_secrets, secret_values
 
 log = logging.getLogger(__name__)

@@ -34,8 +34,8 @@ from typing import Any
 
 import requests
 
+from performanceplatform.transport.http import RetryPolicy, backoff_scale, redact_url
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import RetryPolicy, backoff_scale, redact_url
 
 RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "quotaExceeded", "rateLimitExceeded"})
 RATE_LIMIT_FIRST_WAIT = 10.0
@@ -129,10 +129,10 @@ def google_error(response: requests.Response, source: str, url: str,
 
 def google_hook(source: str, url: str, envelope: Callable[[Any], str | None],
                 help_url: str | None = None, advice: Advice | None = None) -> Any:
-    """The error hook of a Google JSON API (``utils.http.source_response``): a failed answer
+    """The error hook of a Google JSON API (``transport.http.source_response``): a failed answer
     is :func:`google_error`'s line; a 2xx answer that ``envelope(body)`` finds wrong (the
     body is ``None`` when it is not JSON) is ``answered HTTP 200 with <what is wrong>``."""
-    from performanceplatform.utils.http import NOT_JSON
+    from performanceplatform.transport.http import NOT_JSON
 
     def error(request: Any, response: requests.Response, body: Any) -> SourceError | None:
         if not response.ok:

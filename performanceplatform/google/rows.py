@@ -21,8 +21,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from performanceplatform.utils.datetimeutil import DEFAULT_FREQUENCY
-from performanceplatform.utils.datetimeutil import TIME_SPANS as FREQUENCIES
+from performanceplatform.records.periods import DEFAULT_FREQUENCY
+from performanceplatform.records.periods import TIME_SPANS as FREQUENCIES
 from performanceplatform.utils.errors import SourceError
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ declaring what differs between sources (its four steps and a few attributes); th
   capped by the collector's documented API limit) and consumed strictly in plan order, with
   a bounded look-ahead, so records, ``_id``s, chunks and POSTs are those of a sequential run;
 - ``build(unit, rows)`` turns rows into ``(item, special fields)`` pairs; the core builds
-  the records (``utils.data_parser``) and writes them chunk by chunk through the sink while
+  the records (``records.data_parser``) and writes them chunk by chunk through the sink while
   later units are fetched.
 
 This module imports nothing: a collector imports what it needs when it runs.

@@ -20,7 +20,7 @@ in one thread, so it may keep counts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -104,27 +104,3 @@ class Collector:
 
     def close(self) -> None:
         """Called once the run has ended, however it ended (e.g. to log a quota summary)."""
-
-
-def entrypoint(owner: str, target: str) -> Callable[..., None]:
-    """The ``main(credentials, data_set_config, query, options, start_at, end_at)`` of the
-    entrypoint module ``owner``: it runs the collector class ``target``
-    (``"package.module:Class"``, imported when it runs) through the pipeline::
-
-        main = entrypoint(__name__, "performanceplatform.collector.ga4.collect:Reports")
-    """
-    module_name, _, class_name = target.partition(":")
-
-    def main(credentials: Any, data_set_config: dict[str, Any], query: Any, options: Any,
-             start_at: Any, end_at: Any) -> None:
-        import importlib
-
-        from performanceplatform.pipeline.runner import run
-
-        collector = getattr(importlib.import_module(module_name), class_name)
-        run(collector(data_set_config["data-type"]), credentials, data_set_config, query,
-            options, start_at, end_at)
-
-    main.__module__ = owner
-    main.__doc__ = f"Run ``{class_name}`` through the pipeline (``{module_name}``)."
-    return main

@@ -1,4 +1,4 @@
-"""The periods of a run as units of work (``utils.datetimeutil.period_range``)."""
+"""The periods of a run as units of work (``records.periods.period_range``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from performanceplatform.utils.errors import ConfigError
 def period_units(start_at: Any, end_at: Any, frequency: str) -> list[Unit]:
     """One unit per period covering ``start_at``..``end_at`` (the current period when both
     are ``None``); half-given or backwards dates are a ``ConfigError``."""
-    from performanceplatform.utils.datetimeutil import period_range
+    from performanceplatform.records.periods import period_range
 
     try:
         return [Unit.period(start, end) for start, end in period_range(start_at, end_at,

@@ -1,4 +1,4 @@
-"""``(item, special fields)`` pairs become records: the record builder of ``utils.data_parser``
+"""``(item, special fields)`` pairs become records: the record builder of ``records.data_parser``
 taken pair by pair (no ``tee``), and the plugins, which need the whole set."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ class RecordBuilder:
     """Builds the records of one run with its ``options`` (mappings, ids, plugins)."""
 
     def __init__(self, options: Mapping[str, Any], data_type: str | None):
-        from performanceplatform.utils.data_parser import DataParser
+        from performanceplatform.records.data_parser import DataParser
 
         self._parser = DataParser((), options, data_type)
 
@@ -23,7 +23,7 @@ class RecordBuilder:
         return bool(self._parser.plugins)
 
     def records(self, pairs: Iterable[Pair]) -> Iterator[dict[str, Any]]:
-        from performanceplatform.utils.data_parser import build_document
+        from performanceplatform.records.data_parser import build_document
 
         parser = self._parser
         for item, fields in pairs:
@@ -37,15 +37,15 @@ class RecordBuilder:
         parser = self._parser
         if not parser.id_mapping or parser.plugins:  # with plugins, ComputeIdFrom makes ids
             return records
-        from performanceplatform.utils.data_parser import _checked_id_fields
+        from performanceplatform.records.data_parser import checked_id_fields
 
-        return _checked_id_fields(records, parser.id_mapping)
+        return checked_id_fields(records, parser.id_mapping)
 
     def finish(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The records after the plugins (if any)."""
         if not self._parser.plugins:
             return records
-        from performanceplatform.utils.plugins import run_plugins
+        from performanceplatform.records.plugins import run_plugins
 
         return run_plugins(self._parser.plugins, records, options=self._parser.options)
 

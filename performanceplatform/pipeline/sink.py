@@ -1,8 +1,8 @@
 """The one boundary through which the pipeline writes records.
 
-Today it wraps the Backdrop data set (``client.DataSet`` via ``utils.data_pusher.Pusher``:
-chunked POSTs, ``empty-data-set``, dry runs); other sinks (local stores) plug in behind the
-same data-set object, so the pipeline does not change when they come.
+It wraps ``sinks.pusher.Pusher`` and so the data set of ``sinks.data_set_for``: a Backdrop
+(chunked POSTs, ``empty-data-set``, dry runs) or a local store behind the same data-set
+object, so the pipeline does not change with the store.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class Sink:
     """Where one run's records go, with the ``chunk-size`` and ``empty-data-set`` options."""
 
     def __init__(self, data_set_config: dict[str, Any], options: Mapping[str, Any]):
-        from performanceplatform.utils.data_pusher import Pusher
+        from performanceplatform.sinks.pusher import Pusher
 
         self._pusher = Pusher(data_set_config, dict(options))
 

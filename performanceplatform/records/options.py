@@ -1,7 +1,7 @@
 """Checking the record-builder options of a query file before the first request.
 
-Every collector that builds its records with ``utils.data_parser`` and writes them with
-``utils.data_pusher`` reads the same ``options`` keys:
+Every collector that builds its records with ``records.data_parser`` and writes them with
+``sinks.pusher`` reads the same ``options`` keys:
 
 ==================  ===========================================================
 ``mappings``        an object of text → text (source field → record key)
@@ -103,7 +103,7 @@ def _plugins(problems: Problems, options: Mapping[str, Any], prefix: str) -> Non
         return
     if not plugins:
         return
-    from performanceplatform.utils.plugins import DepartmentTable, load_plugin
+    from performanceplatform.records.plugins import DepartmentTable, load_plugin
 
     departments = DepartmentTable.for_options(options)
     for text in plugins:

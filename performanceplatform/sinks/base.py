@@ -3,8 +3,8 @@
 A sink is one data set in one store. ``write`` takes one chunk of records, as a Backdrop
 would be POSTed them (JSON values; ``as_posted`` makes them so), and stores all of them or
 none: a refused chunk raises ``SinkError``. Chunking, the accounting of what was written
-and the dry run stay with the caller (today ``client.StoreDataSet``, which shares them with
-the Backdrop client), so they mean the same for every store.
+and the dry run stay with the caller (today ``sinks.store_data_set.StoreDataSet``, which
+shares them with the Backdrop client), so they mean the same for every store.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from performanceplatform.client import DataSet
+from performanceplatform.sinks import data_set_for
 from performanceplatform.utils.checks import Problems
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ class Pusher:
         problems.chunk_size(options)
         problems.boolean(options, "empty-data-set", "options.empty-data-set")
         problems.raise_if_any()
-        self.data_set = DataSet.from_config(target_data_set_config)
+        self.data_set = data_set_for(target_data_set_config)
         self.chunk_size = options.get("chunk-size", DEFAULT_CHUNK_SIZE)
         self.empty_data_set = options.get("empty-data-set", False)
 

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from performanceplatform.utils.http import redact_url
+from performanceplatform.transport.http import redact_url
 
 BACKDROP = "backdrop"
 SQLITE = "sqlite"

@@ -36,10 +36,10 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import requests
 
-from performanceplatform.collector import __version__
 from performanceplatform.utils import run_counts
 from performanceplatform.utils.errors import SourceError
 from performanceplatform.utils.redact import SECRET_PARAMS
+from performanceplatform.utils.version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """How many HTTP requests one run sent, how many of them were retries, and for how long.
 
 The CLI opens a ``RequestCounts`` for each run (``with run_counts.counting() as counts:``);
-the one HTTP layer (``utils.http``) reports into the current one: every request that goes
+the one HTTP layer (``transport.http``) reports into the current one: every request that goes
 out (``CollectorSession.request``: source APIs, Google's token endpoint, Stagecraft,
 Backdrop; a dry run sends nothing to Backdrop) and every retry ``send()`` decides on. The run's
 summary line says ``(K requests, R retries)`` from it.
@@ -75,7 +75,7 @@ def note_request() -> None:
 
 
 def note_retry() -> None:
-    """A failed attempt is about to be retried (called by ``utils.http.send``)."""
+    """A failed attempt is about to be retried (called by ``transport.http.send``)."""
     counts = _current.get()
     if counts is not None:
         counts.retry()

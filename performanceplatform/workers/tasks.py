@@ -25,9 +25,9 @@ import redis
 from celery.exceptions import SoftTimeLimitExceeded
 
 from performanceplatform.collector.main import run
+from performanceplatform.transport.http import backoff_scale
 from performanceplatform.utils import writes
 from performanceplatform.utils.errors import ConfigError, SinkError, SourceError
-from performanceplatform.utils.http import backoff_scale
 from performanceplatform.utils.redact import redact
 from performanceplatform.workers.app import TASK_NAME, app
 from performanceplatform.workers.jobs import job_argv, job_name

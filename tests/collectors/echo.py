@@ -6,7 +6,7 @@ apply); ``query.repeat`` multiplies them, each copy with its own ``_id``.
 
 from __future__ import annotations
 
-from performanceplatform.utils.data_pusher import Pusher
+from performanceplatform.sinks.pusher import Pusher
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at):

@@ -19,15 +19,15 @@ import pytest
 import requests
 from google.oauth2.credentials import Credentials
 
-from performanceplatform.utils.google.credentials import authorized_session
-from tests.performanceplatform.utils.google import keys
+from performanceplatform.google.credentials import authorized_session
+from tests.performanceplatform.google import keys
 
 SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "generate-ga-credentials.py"
 
 
 @pytest.fixture(scope="module")
 def tool():
-    from performanceplatform.utils.google import consent
+    from performanceplatform.google import consent
 
     return consent
 

@@ -6,7 +6,7 @@ each row becomes a record with the id the original collector gave it. See README
 
 from __future__ import annotations
 
-from performanceplatform.pipeline.collector import entrypoint
+from performanceplatform.pipeline.entrypoint import entrypoint
 
 RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
            "move the query to performanceplatform.collector.ga4 (collector/ga4/MIGRATION.rst)")

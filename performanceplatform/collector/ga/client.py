@@ -1,8 +1,8 @@
 """Requests to the Core Reporting API v3 (and its realtime sibling), with paging.
 
 Every request goes through the one HTTP layer (timeouts, retries, sandbox redirection) on
-a session that carries a fresh OAuth bearer token (``utils.google.credentials``), with
-Google's retry rules (``utils.google.retry``). Pages are followed as gapy did: after a page,
+a session that carries a fresh OAuth bearer token (``google.credentials``), with
+Google's retry rules (``google.retry``). Pages are followed as gapy did: after a page,
 stop once ``max-results`` rows have come back, else ask again with the parameters of the
 answer's ``nextLink``.
 """
@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
+from performanceplatform.google.retry import V3_ERRORS_HELP, GoogleRetryPolicy, google_hook
+from performanceplatform.transport.http import source_json
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import V3_ERRORS_HELP, GoogleRetryPolicy, google_hook
-from performanceplatform.utils.http import source_json
 
 from .query import CoreQuery
 
@@ -46,7 +46,7 @@ class CoreReportingClient:
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any]) -> CoreReportingClient:
         """A client authorised by a credentials file of any of the original's shapes."""
-        from performanceplatform.utils.google.credentials import load_credentials
+        from performanceplatform.google.credentials import load_credentials
 
         return cls.authorized(load_credentials(credentials, [ANALYTICS_SCOPE]), credentials)
 
@@ -54,7 +54,7 @@ class CoreReportingClient:
     def authorized(cls, google_credentials: Any, credentials: Mapping[str, Any]
                    ) -> CoreReportingClient:
         """A client on a ``GoogleSession`` of already loaded Google credentials."""
-        from performanceplatform.utils.google.credentials import GoogleSession, api_root
+        from performanceplatform.google.credentials import GoogleSession, api_root
 
         return cls(GoogleSession(google_credentials), api_root(credentials, DEFAULT_API_ROOT))
 

@@ -7,9 +7,9 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from performanceplatform.google.rows import DEFAULT_FREQUENCY
 from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.utils.checks import Problems
-from performanceplatform.utils.google.rows import DEFAULT_FREQUENCY
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class CoreReports(Collector):
 
     def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
               problems: Checks) -> None:
-        from performanceplatform.utils.google.credentials import check_credentials
+        from performanceplatform.google.credentials import check_credentials
 
         from .client import ANALYTICS_SCOPE
 
@@ -50,7 +50,7 @@ class CoreReports(Collector):
             self.request, self.frequency = parsed
 
     def read_options(self, options: Any, problems: Problems) -> None:
-        from performanceplatform.utils.options import check_record_options
+        from performanceplatform.records.options import check_record_options
 
         check_record_options(problems, options)
 

@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from performanceplatform.google.rows import DEFAULT_FREQUENCY
+from performanceplatform.google.rows import FREQUENCIES as TIME_SPANS
 from performanceplatform.utils.checks import Problems
-from performanceplatform.utils.google.rows import DEFAULT_FREQUENCY
-from performanceplatform.utils.google.rows import FREQUENCIES as TIME_SPANS
 
 LIST_KEYS = ("metrics", "dimensions", "filters", "sort")
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks, entrypoint
+from performanceplatform.pipeline.collector import Checks
+from performanceplatform.pipeline.entrypoint import entrypoint
 from performanceplatform.pipeline.realtime import RealtimeCollector, visitors_record
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError

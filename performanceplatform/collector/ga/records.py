@@ -5,7 +5,7 @@ with the names exactly as the query file wrote them. When ``date`` is a dimensio
 ``datetime`` (a naive datetime, with ``hour`` if that is a dimension too) after the others;
 that key takes part in the default ``_id``, so it is kept here in the same place.
 
-The record builder (``utils.data_parser``) then layers the item's dimensions and the
+The record builder (``records.data_parser``) then layers the item's dimensions and the
 "special fields" (each metric as a number, ``avgSessionDuration`` in milliseconds and
 ``timeSpan``) and gives each record its ``_id``.
 """
@@ -17,8 +17,8 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from performanceplatform.google import rows as google_rows
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google import rows as google_rows
 
 from .query import CoreQuery
 
@@ -31,7 +31,7 @@ Item = dict[str, Any]
 
 def try_number(value: Any) -> int | float:
     """``int(value)``, else ``float(value)``, as Python 2 read them; else a SourceError
-    (``utils.google.rows.to_number``)."""
+    (``google.rows.to_number``)."""
     return google_rows.to_number(value, "?", SOURCE)
 
 

@@ -20,7 +20,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Unit, entrypoint
+from performanceplatform.pipeline.collector import Unit
+from performanceplatform.pipeline.entrypoint import entrypoint
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
 
@@ -126,7 +127,7 @@ def trending_records(items: Iterable[Mapping[str, Any]], metric: str, start: dt.
 
 def week_records(pages: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The summed pages as records (``percent_change``, ``_id``), in Python 2 dict order."""
-    from performanceplatform.utils.py2compat import py2_values
+    from performanceplatform.records.py2compat import py2_values
 
     for page in py2_values(pages):
         page["percent_change"] = float(page["week2"] - page["week1"]) / page["week1"] * 100
@@ -137,7 +138,7 @@ def week_records(pages: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
 def sum_weeks(items: Iterable[Mapping[str, Any]], metric: str, start: dt.date,
               middle: dt.date) -> dict[str, dict[str, Any]]:
     """``week1``/``week2`` totals per ``pageTitle``, floored at 500; the shortest path wins."""
-    from performanceplatform.utils.datetimeutil import to_datetime
+    from performanceplatform.records.periods import to_datetime
 
     pages: dict[str, dict[str, Any]] = {}
     for item in items:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from performanceplatform.collector.ga4.query import REPORT_KEYS as QUERY_KEYS  # noqa: F401
-from performanceplatform.pipeline.collector import entrypoint
+from performanceplatform.pipeline.entrypoint import entrypoint
 
 REFUSED_UNKNOWN_KEYS = ("query", "options")  # its check refuses them (did you mean ...?)
 

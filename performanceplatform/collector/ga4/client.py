@@ -1,7 +1,7 @@
 """The GA4 Data API v1beta: ``runReport`` paged with ``limit``/``offset``, and
 ``runRealtimeReport``.
 
-Requests go through an authorized session (``utils.google.credentials``) and ``send()`` with
+Requests go through an authorized session (``google.credentials``) and ``send()`` with
 Google's retry policy and the property's quota rules (``quota.py``): 5xx within a per-run
 budget, connection errors and 403 rate-limit reasons are retried with backoff; 429
 ``RESOURCE_EXHAUSTED`` stops the run at once, naming the quota. Anything else is one
@@ -26,9 +26,9 @@ from performanceplatform.collector.ga4.quota import (
     QuotaTracker,
     exhausted_advice,
 )
+from performanceplatform.google.retry import google_hook, v3_advice
+from performanceplatform.transport.http import source_response
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import google_hook, v3_advice
-from performanceplatform.utils.http import source_response
 
 log = logging.getLogger(__name__)
 

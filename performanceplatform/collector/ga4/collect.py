@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from performanceplatform.collector.ga4.quota import CONCURRENT_REQUESTS_PER_PROPERTY
+from performanceplatform.google.credentials import ANALYTICS_READONLY_SCOPE
 from performanceplatform.pipeline.collector import Checks, Collector, Unit
-from performanceplatform.utils.google.credentials import ANALYTICS_READONLY_SCOPE
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class Reports(Collector):
     def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
               problems: Checks) -> None:
         from performanceplatform.collector.ga4.query import parse_report_query
-        from performanceplatform.utils.google.credentials import check_credentials
+        from performanceplatform.google.credentials import check_credentials
 
         self.credentials = credentials
         self.google_credentials = check_credentials(credentials, problems.credentials, SCOPES)
@@ -36,8 +36,8 @@ class Reports(Collector):
     def plan(self, query: Any, options: Mapping[str, Any], start_at: Any,
              end_at: Any) -> list[Unit]:
         from performanceplatform.collector.ga4.client import DEFAULT_API_ROOT, DataApi
+        from performanceplatform.google.credentials import GoogleSession, api_root
         from performanceplatform.pipeline.periods import period_units
-        from performanceplatform.utils.google.credentials import GoogleSession, api_root
 
         units = period_units(start_at, end_at, self.report.frequency)
         self.api = DataApi(GoogleSession(self.google_credentials),

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from performanceplatform.google.rows import DEFAULT_FREQUENCY, FREQUENCIES
+from performanceplatform.records.options import RECORD_OPTION_KEYS, check_record_options
 from performanceplatform.utils.checks import Problems
-from performanceplatform.utils.google.rows import DEFAULT_FREQUENCY, FREQUENCIES
-from performanceplatform.utils.options import RECORD_OPTION_KEYS, check_record_options
 
 DEFAULT_PAGE_SIZE = 10000
 MAX_PAGE_SIZE = 250000

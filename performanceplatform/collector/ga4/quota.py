@@ -28,7 +28,7 @@ from typing import Any
 
 import requests
 
-from performanceplatform.utils.google.retry import GoogleRetryPolicy, error_body, error_reason
+from performanceplatform.google.retry import GoogleRetryPolicy, error_body, error_reason
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks, entrypoint
+from performanceplatform.pipeline.collector import Checks
+from performanceplatform.pipeline.entrypoint import entrypoint
 from performanceplatform.pipeline.realtime import RealtimeCollector, visitors_record
 from performanceplatform.utils.errors import SourceError
 
@@ -107,7 +108,7 @@ class Realtime(RealtimeCollector):
               problems: Checks) -> None:
         from performanceplatform.collector.ga4.collect import SCOPES
         from performanceplatform.collector.ga4.query import property_id
-        from performanceplatform.utils.google.credentials import check_credentials
+        from performanceplatform.google.credentials import check_credentials
 
         self.credentials = credentials
         self.google_credentials = check_credentials(credentials, problems.credentials, SCOPES)
@@ -117,7 +118,7 @@ class Realtime(RealtimeCollector):
 
     def connect(self) -> None:
         from performanceplatform.collector.ga4.client import DEFAULT_API_ROOT, DataApi
-        from performanceplatform.utils.google.credentials import GoogleSession, api_root
+        from performanceplatform.google.credentials import GoogleSession, api_root
 
         self.api = DataApi(GoogleSession(self.google_credentials),
                            api_root(self.credentials, DEFAULT_API_ROOT), self.property)

@@ -1,5 +1,5 @@
 """GA4 rows become ``(item, special fields)`` pairs through the Google row mapper shared
-with the v3 collector (``utils.google.rows``), so records and ids are built the same way.
+with the v3 collector (``google.rows``), so records and ids are built the same way.
 
 A GA4 row is ``{"dimensionValues": [{"value": ...}], "metricValues": [{"value": ...}]}`` in
 the query's order. The default id is therefore
@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from performanceplatform.google import rows as google_rows
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google import rows as google_rows
 
 SOURCE = "ga4"
 

@@ -16,8 +16,13 @@ from urllib.parse import urljoin
 
 import requests
 
+from performanceplatform.transport.http import (
+    RetryPolicy,
+    make_session,
+    redact_url,
+    source_response,
+)
 from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.http import RetryPolicy, make_session, redact_url, source_response
 
 if TYPE_CHECKING:
     from performanceplatform.utils.checks import Problems

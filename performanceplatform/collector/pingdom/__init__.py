@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from performanceplatform.pipeline.collector import entrypoint
-
-QUERY_KEYS = frozenset({"name"})
-RETIRED_CREDENTIALS = ("Pingdom retired API 2.0 at the end of 2020; replace user, password and "
-                       "app_key by an API 3.1 token: {\"token\": \"...\"} "
-                       "(collector/pingdom/README.rst)")
-
+from performanceplatform.collector.pingdom.constants import (  # noqa: F401
+    QUERY_KEYS,
+    RETIRED_CREDENTIALS,
+)
+from performanceplatform.pipeline.entrypoint import entrypoint
 
 main = entrypoint(__name__, "performanceplatform.collector.pingdom.collect:Hours")

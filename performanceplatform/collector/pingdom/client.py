@@ -7,7 +7,7 @@ Two ways in, chosen by the credentials:
   Basic auth and the ``App-Key`` / ``Account-Email`` headers, as the original sent them.
   Pingdom retired 2.x at the end of 2020; the path stays for old configs and replays.
 
-Every call goes through :func:`performanceplatform.utils.http.source_json` with a
+Every call goes through :func:`performanceplatform.transport.http.source_json` with a
 :class:`~performanceplatform.collector.pingdom.limits.PingdomRetryPolicy`: connection errors
 and 5xx are retried with backoff, and a call refused by a request limit (429, or 2.0's
 rate-limit 403) waits for a close reset or fails with a line saying when to run again (see
@@ -35,9 +35,14 @@ from performanceplatform.collector.pingdom.limits import (
     read_limits,
     retry_hint,
 )
+from performanceplatform.transport.http import (
+    RetryPolicy,
+    SourceRequest,
+    make_session,
+    source_json,
+)
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import RetryPolicy, SourceRequest, make_session, source_json
 
 log = logging.getLogger(__name__)
 

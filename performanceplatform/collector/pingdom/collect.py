@@ -42,7 +42,7 @@ class Hours(Collector):
 
         self.client = PingdomClient.from_credentials(self.credentials)
         if self.client.api is API_2_0:
-            from performanceplatform.collector.pingdom import RETIRED_CREDENTIALS
+            from performanceplatform.collector.pingdom.constants import RETIRED_CREDENTIALS
             from performanceplatform.utils.retired import warn_retired
 
             warn_retired("pingdom credentials with user/password/app_key (API 2.0)",

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 import requests
 
+from performanceplatform.transport.http import RetryPolicy, backoff_scale
 from performanceplatform.utils import clock
-from performanceplatform.utils.http import RetryPolicy, backoff_scale
 
 LIMIT_HEADERS = ("Req-Limit-Short", "Req-Limit-Long")
 MAX_WAIT = 60.0  # seconds: a limit that resets within this is waited for

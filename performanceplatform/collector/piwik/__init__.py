@@ -6,7 +6,7 @@ The bare package name ``performanceplatform.collector.piwik`` runs the periodic 
 
 from __future__ import annotations
 
-QUERY_KEYS = frozenset({"site_id", "api_method", "frequency", "api_method_arguments"})  # .core
+from performanceplatform.collector.piwik.constants import QUERY_KEYS  # noqa: F401 (.core)
 
 
 def main(credentials, data_set_config, query, options, start_at, end_at) -> None:

@@ -28,15 +28,15 @@ from urllib.parse import urlencode
 
 import requests
 
-from performanceplatform.utils.checks import Problems, where_of
-from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import (
+from performanceplatform.transport.http import (
     RetryPolicy,
     SourceRequest,
     make_session,
     redact_url,
     source_json,
 )
+from performanceplatform.utils.checks import Problems, where_of
+from performanceplatform.utils.errors import SourceError
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,12 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from performanceplatform.collector.piwik import QUERY_KEYS  # noqa: F401
-from performanceplatform.pipeline.collector import Checks, Collector, Unit, entrypoint
-from performanceplatform.utils.datetimeutil import DEFAULT_FREQUENCY
-from performanceplatform.utils.datetimeutil import TIME_SPANS as PERIODS
-from performanceplatform.utils.options import check_record_options
+from performanceplatform.collector.piwik.constants import QUERY_KEYS  # noqa: F401
+from performanceplatform.pipeline.collector import Checks, Collector, Unit
+from performanceplatform.pipeline.entrypoint import entrypoint
+from performanceplatform.records.options import check_record_options
+from performanceplatform.records.periods import DEFAULT_FREQUENCY
+from performanceplatform.records.periods import TIME_SPANS as PERIODS
 
 log = logging.getLogger(__name__)
 

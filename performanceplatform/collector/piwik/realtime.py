@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from performanceplatform.pipeline.collector import Checks, Collector, entrypoint
+from performanceplatform.pipeline.collector import Checks, Collector
+from performanceplatform.pipeline.entrypoint import entrypoint
 from performanceplatform.pipeline.realtime import RealtimeCollector
 
 DEFAULT_MINUTES = 2

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from performanceplatform.records.py2compat import py2_items, py2_order
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.py2compat import py2_items, py2_order
 
 PERIOD_START = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 

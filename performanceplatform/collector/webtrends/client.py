@@ -12,8 +12,8 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from performanceplatform.transport.http import make_session, redact_url, source_json
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import make_session, redact_url, source_json
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from typing import Any, ClassVar
 from performanceplatform.collector.webtrends.client import Period
 from performanceplatform.collector.webtrends.records import Row, ShapeError
 from performanceplatform.pipeline.collector import Checks, Collector, Unit
+from performanceplatform.transport.http import redact_url
 from performanceplatform.utils.checks import Problems, where_of
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.http import redact_url
 
 Parse = Callable[[Any], Iterator[Row]]
 
@@ -46,7 +46,7 @@ class WebtrendsCollector(Collector):
 
     def check(self, query: Any, options: Mapping[str, Any], credentials: Any,
               problems: Checks) -> None:
-        from performanceplatform.utils.options import check_record_options
+        from performanceplatform.records.options import check_record_options
 
         check_credentials(credentials, self.url_key, problems.credentials)
         self.check_query(query if isinstance(query, Mapping) else {}, options, problems.query)

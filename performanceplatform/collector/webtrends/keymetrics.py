@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from performanceplatform.collector.webtrends.collect import Parse, WebtrendsCollector, is_v3
-from performanceplatform.pipeline.collector import entrypoint
+from performanceplatform.pipeline.entrypoint import entrypoint
 
 
 class KeyMetrics(WebtrendsCollector):

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from performanceplatform.utils.py2compat import py2_items, py2_values
+from performanceplatform.records.py2compat import py2_items, py2_values
 
 UTC = dt.timezone.utc
 

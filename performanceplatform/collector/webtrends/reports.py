@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from performanceplatform.collector.webtrends.collect import Parse, WebtrendsCollector, is_v3
-from performanceplatform.pipeline.collector import entrypoint
+from performanceplatform.pipeline.entrypoint import entrypoint
 from performanceplatform.utils.checks import Problems
 
 

@@ -3,13 +3,13 @@
 See ``README.rst`` in this folder for each plugin and the department table.
 """
 
-from performanceplatform.utils.plugins.aggregate import (
+from performanceplatform.records.plugins.aggregate import (
     AggregateKey,
     aggregate_count,
     aggregate_rate,
 )
-from performanceplatform.utils.plugins.basic import Comment, ComputeIdFrom, ComputeRank, RemoveKey
-from performanceplatform.utils.plugins.department import (
+from performanceplatform.records.plugins.basic import Comment, ComputeIdFrom, ComputeRank, RemoveKey
+from performanceplatform.records.plugins.department import (
     ENV_DEPARTMENTS,
     OPTION_DEPARTMENTS,
     ComputeDepartmentKey,
@@ -18,13 +18,13 @@ from performanceplatform.utils.plugins.department import (
     take_first_department_code,
     try_get_department,
 )
-from performanceplatform.utils.plugins.errors import (
+from performanceplatform.records.plugins.errors import (
     PluginAssertionError,
     PluginError,
     PluginKeyError,
     PluginOrderError,
 )
-from performanceplatform.utils.plugins.loader import PLUGINS, load_plugin, run_plugins
+from performanceplatform.records.plugins.loader import PLUGINS, load_plugin, run_plugins
 
 __all__ = [
     "ENV_DEPARTMENTS",

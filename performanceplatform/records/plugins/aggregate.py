@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
-from performanceplatform.utils.data_parser import Document
-from performanceplatform.utils.plugins.errors import PluginError, PluginKeyError
-from performanceplatform.utils.py2compat import Py2Table, py2_order, py2_sort_key
+from performanceplatform.records.ids import Document
+from performanceplatform.records.plugins.errors import PluginError, PluginKeyError
+from performanceplatform.records.py2compat import Py2Table, py2_order, py2_sort_key
 
 Aggregation = tuple[str, Callable[[Sequence[Document]], Any]]
 

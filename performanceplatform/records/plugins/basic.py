@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from performanceplatform.utils.data_parser import Document, value_id
-from performanceplatform.utils.plugins.errors import PluginKeyError
-from performanceplatform.utils.py2compat import py2_str
+from performanceplatform.records.ids import Document, value_id
+from performanceplatform.records.plugins.errors import PluginKeyError
+from performanceplatform.records.py2compat import py2_str
 
 
 class Comment:

@@ -28,9 +28,9 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from performanceplatform.utils.data_parser import Document
+from performanceplatform.records.ids import Document
+from performanceplatform.records.plugins.errors import PluginAssertionError
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.plugins.errors import PluginAssertionError
 
 ENV_DEPARTMENTS = "PP_COLLECTOR_DEPARTMENTS"
 OPTION_DEPARTMENTS = "departments-file"

@@ -16,19 +16,19 @@ import ast
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from performanceplatform.utils.data_parser import Document
-from performanceplatform.utils.plugins.aggregate import (
+from performanceplatform.records.ids import Document
+from performanceplatform.records.plugins.aggregate import (
     AggregateKey,
     aggregate_count,
     aggregate_rate,
 )
-from performanceplatform.utils.plugins.basic import Comment, ComputeIdFrom, ComputeRank, RemoveKey
-from performanceplatform.utils.plugins.department import (
+from performanceplatform.records.plugins.basic import Comment, ComputeIdFrom, ComputeRank, RemoveKey
+from performanceplatform.records.plugins.department import (
     ComputeDepartmentKey,
     DepartmentTable,
     SetDepartment,
 )
-from performanceplatform.utils.plugins.errors import PluginError, PluginOrderError
+from performanceplatform.records.plugins.errors import PluginError, PluginOrderError
 
 Plugin = Callable[[list[Document]], list[Document]]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from performanceplatform.utils.collector import get_config, stagecraft_to_query
+from performanceplatform.client.stagecraft import get_config, stagecraft_to_query
 from performanceplatform.utils.errors import ConfigError, SinkError
 from tests.helpers import OMNISCIENT_TOKEN, inject
 

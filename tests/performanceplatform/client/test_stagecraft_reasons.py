@@ -7,10 +7,10 @@ import socket
 
 import pytest
 
-from performanceplatform.utils.collector import get_config
+from performanceplatform.client.stagecraft import get_config
 from performanceplatform.utils.errors import SinkError
 from tests.helpers import inject
-from tests.performanceplatform.utils.test_collector import pp
+from tests.performanceplatform.client.test_stagecraft import pp
 
 REDIRECTED = "Stagecraft redirected the request instead of answering (to a login page?): "
 

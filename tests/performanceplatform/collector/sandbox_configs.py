@@ -13,7 +13,7 @@ from typing import Any
 
 from performanceplatform.sandbox.gcloud import CSV_URL
 from tests.helpers import CliRunner
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 WINDOW = ("-s", "2018-08-10T00:00:00", "-e", "2018-08-10T05:00:00")
 PACKAGE = "performanceplatform.collector"

@@ -104,7 +104,7 @@ def test_every_sample_query_and_credentials_key_is_documented(name):
 
 @pytest.mark.parametrize("entrypoint", sorted(BUILTIN))
 def test_every_declared_key_is_documented_in_the_collectors_readme(entrypoint):
-    from performanceplatform.utils.options import RECORD_OPTION_KEYS
+    from performanceplatform.records.options import RECORD_OPTION_KEYS
 
     collector = resolve(entrypoint, "contract")
     folder = KEYS_DOCUMENTED_IN.get(entrypoint.split(".")[2], entrypoint.split(".")[2])

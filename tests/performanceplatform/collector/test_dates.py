@@ -17,7 +17,7 @@ from tests.performanceplatform.collector.test_main import (
     assert_one_line_failure,
     posts,
 )
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 
 @pytest.mark.parametrize("start,end", [

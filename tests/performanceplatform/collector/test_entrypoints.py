@@ -21,7 +21,7 @@ from tests.performanceplatform.collector.test_main import (
 ACME = '''\
 """A third party's collector, in a package of its own."""
 
-from performanceplatform.utils.data_pusher import Pusher
+from performanceplatform.sinks.pusher import Pusher
 
 QUERY_KEYS = frozenset({"value"})
 

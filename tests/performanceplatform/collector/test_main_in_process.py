@@ -572,7 +572,7 @@ def test_a_failure_with_a_minimal_namespace_is_logged_to_its_file(sandbox, tmp_p
 # -- stopped by a signal, in-process (test_signals.py sends real signals to the CLI) -----------
 
 STOPPING_COLLECTOR = """
-from performanceplatform.utils.data_pusher import Pusher
+from performanceplatform.sinks.pusher import Pusher
 from performanceplatform.utils.errors import Terminated
 
 def main(credentials, data_set_config, query, options, start_at, end_at):

@@ -32,7 +32,7 @@ from tests.performanceplatform.collector.sandbox_configs import (
     valid_config,
     window,
 )
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 GROUP, TYPE = "secrets", "records"
 SLUG = "secrets-slug"

@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import inject, served, stored
 from tests.performanceplatform.collector.ga4.test_e2e import ga4_query
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 SUMMARY = re.compile(r"(wrote|would write) (\d+) records? to (\S+(?: (?:in|on) .+?)?) in "
                      r"(\d+\.\d) s \((\d+) requests?, (\d+) retr(?:y|ies)\)")

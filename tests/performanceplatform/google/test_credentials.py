@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from google.auth import jwt
 
-from performanceplatform.utils.checks import Problems
-from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.google.credentials import (
+from performanceplatform.google.credentials import (
     ANALYTICS_SCOPE,
     api_root,
     authorized_session,
     check_credentials,
     load_credentials,
 )
+from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.errors import ConfigError, SourceError
 from tests.helpers import inject, served
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 REPORT_URL = "https://analyticsdata.googleapis.com/v1beta/properties/1:runReport"
 REPORT_BODY = {"dateRanges": [{"startDate": "2018-07-16", "endDate": "2018-07-16"}],

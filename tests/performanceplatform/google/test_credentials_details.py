@@ -9,12 +9,12 @@ import json
 import google.auth.exceptions
 import pytest
 
+from performanceplatform.google import credentials as gc
+from performanceplatform.google.credentials import REGENERATE_HINT, load_credentials
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.google import credentials as gc
-from performanceplatform.utils.google.credentials import REGENERATE_HINT, load_credentials
 from tests.local_zone import local_zone
-from tests.performanceplatform.utils.google import keys
-from tests.performanceplatform.utils.google.test_credentials_files import storage_config
+from tests.performanceplatform.google import keys
+from tests.performanceplatform.google.test_credentials_files import storage_config
 
 
 def failure(config: dict) -> ConfigError:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from performanceplatform.google.credentials import load_credentials
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.google.credentials import load_credentials
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 
 def storage_config(tmp_path, secrets: dict, stored: dict) -> dict:

@@ -7,16 +7,16 @@ import json
 
 import pytest
 
-from performanceplatform.utils.checks import Problems
-from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.google.credentials import (
+from performanceplatform.google.credentials import (
     _detail,
     api_root,
     check_credentials,
     load_credentials,
     read_json_file,
 )
-from tests.performanceplatform.utils.google import keys
+from performanceplatform.utils.checks import Problems
+from performanceplatform.utils.errors import ConfigError
+from tests.performanceplatform.google import keys
 
 
 def test_credentials_that_are_not_an_object():

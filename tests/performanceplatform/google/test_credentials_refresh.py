@@ -8,15 +8,15 @@ import socket
 
 import pytest
 
-from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.google.credentials import (
+from performanceplatform.google.credentials import (
     REGENERATE_HINT,
     SERIALIZED_HINT,
     authorized_session,
 )
+from performanceplatform.utils.errors import ConfigError, SourceError
 from tests.helpers import inject
-from tests.performanceplatform.utils.google import keys
-from tests.performanceplatform.utils.google.test_credentials import google, report
+from tests.performanceplatform.google import keys
+from tests.performanceplatform.google.test_credentials import google, report
 
 __all__ = ["google"]  # the fixture, shared with test_credentials.py
 

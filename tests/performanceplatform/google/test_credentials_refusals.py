@@ -9,10 +9,10 @@ import google.auth.exceptions
 import pytest
 import requests
 
+from performanceplatform.google import credentials as gc
+from performanceplatform.google.credentials import load_credentials
 from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.google import credentials as gc
-from performanceplatform.utils.google.credentials import load_credentials
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 TOKEN_URI = "https://oauth2.example/token?key=s3cr3t"
 SHOWN = "https://oauth2.example/token?key=***"

@@ -9,16 +9,16 @@ import logging
 
 import pytest
 
-from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.google.credentials import (
+from performanceplatform.google.credentials import (
     ANALYTICS_READONLY_SCOPE,
     ANALYTICS_SCOPE,
     authorized_session,
     load_credentials,
 )
+from performanceplatform.utils.errors import ConfigError
 from tests.helpers import served
-from tests.performanceplatform.utils.google import keys
-from tests.performanceplatform.utils.google.test_credentials import google, issued, report
+from tests.performanceplatform.google import keys
+from tests.performanceplatform.google.test_credentials import google, issued, report
 
 __all__ = ["google"]  # the fixture, shared with test_credentials.py
 

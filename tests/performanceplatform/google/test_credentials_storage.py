@@ -11,15 +11,15 @@ import stat
 
 import pytest
 
-from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.google.credentials import (
+from performanceplatform.google.credentials import (
     REGENERATE_HINT,
     authorized_session,
     load_credentials,
 )
-from tests.performanceplatform.utils.google import keys
-from tests.performanceplatform.utils.google.test_credentials import google, issued, report
-from tests.performanceplatform.utils.google.test_credentials_files import storage_config
+from performanceplatform.utils.errors import ConfigError
+from tests.performanceplatform.google import keys
+from tests.performanceplatform.google.test_credentials import google, issued, report
+from tests.performanceplatform.google.test_credentials_files import storage_config
 
 __all__ = ["google"]  # the fixture, shared with test_credentials.py
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import served, stored
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 MODES = {"normal": ((), {}), "dry-run": (("--dry-run",), {}),
          "debug": ((), {"LOGLEVEL": "DEBUG"})}

@@ -7,12 +7,12 @@ import json
 import pytest
 import requests
 
-from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import (
+from performanceplatform.google.retry import (
     GoogleRetryPolicy,
     error_reason,
     raise_for_google_error,
 )
+from performanceplatform.utils.errors import SourceError
 
 
 def answer(status: int, reason: str | None = None, body: str | None = None,

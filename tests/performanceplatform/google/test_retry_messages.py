@@ -8,14 +8,14 @@ import json
 import pytest
 import requests
 
-from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google.retry import (
+from performanceplatform.google.retry import (
     GoogleRetryPolicy,
     error_body,
     error_reason,
     google_error,
     raise_for_google_error,
 )
+from performanceplatform.utils.errors import SourceError
 
 URL = "https://analytics.example/v3/data?key=s3cr3t"
 SHOWN = "https://analytics.example/v3/data?key=***"

@@ -24,7 +24,7 @@ from tests.performanceplatform.collector.webtrends.test_e2e import (
     KEYMETRICS_MAPPINGS,
 )
 from tests.performanceplatform.collector.webtrends.test_e2e import query as webtrends_query
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 
 def ga_credentials(run_cli, sandbox, tmp_path) -> dict[str, str]:

@@ -12,7 +12,7 @@ import logging
 
 import pytest
 
-from performanceplatform.utils.data_parser import (
+from performanceplatform.records.data_parser import (
     DataParser,
     MappingError,
     apply_key_mapping,

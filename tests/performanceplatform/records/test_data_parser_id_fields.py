@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from performanceplatform.utils.errors import ConfigError
-from tests.performanceplatform.utils.test_data_parser import parser
+from tests.performanceplatform.records.test_data_parser import parser
 
 
 def test_the_error_lists_the_records_fields_without_id_and_humanid():

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from performanceplatform.utils.data_parser import DataParser, build_document_set
+from performanceplatform.records.data_parser import DataParser, build_document_set
 from performanceplatform.utils.errors import ConfigError
 
 START = dt.date(2013, 4, 1)
@@ -61,6 +61,6 @@ def test_plugins_that_are_not_a_list_and_a_missing_data_type_are_named():
 def test_each_id_string_is_logged_at_debug(caplog):
     import logging
 
-    with caplog.at_level(logging.DEBUG, logger="performanceplatform.utils.data_parser"):
+    with caplog.at_level(logging.DEBUG, logger="performanceplatform.records.data_parser"):
         DataParser([item({"a": "x"})], {"idMapping": ["a"]}, "t").get_data()
     assert "id string 'x' (str)" in caplog.messages

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from performanceplatform.records.options import RECORD_OPTION_KEYS, _plain, check_record_options
 from performanceplatform.utils.checks import Problems
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.options import RECORD_OPTION_KEYS, _plain, check_record_options
 
 ID_PLUGIN = 'ComputeIdFrom("a")'
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.utils.datetimeutil import (
+from performanceplatform.records.periods import (
     period_range,
     to_date,
     to_datetime,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.utils.datetimeutil import to_utc
+from performanceplatform.records.periods import to_utc
 
 
 class NoOffset(dt.tzinfo):
@@ -32,7 +32,7 @@ def test_a_naive_datetime_is_refused(value):
 
 
 def test_to_date_names_what_it_was_given():
-    from performanceplatform.utils.datetimeutil import to_date
+    from performanceplatform.records.periods import to_date
 
     with pytest.raises(ValueError) as failure:
         to_date("2018-08-01")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from performanceplatform.utils.py2compat import (
+from performanceplatform.records.py2compat import (
     Py2Table,
     py2_float_str,
     py2_hash,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from performanceplatform.utils.py2compat import Py2Table, py2_hash
+from performanceplatform.records.py2compat import Py2Table, py2_hash
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from performanceplatform.utils.py2compat import py2_float_str, py2_sort_key, py2_str
+from performanceplatform.records.py2compat import py2_float_str, py2_sort_key, py2_str
 
 
 def ordered(values: list) -> list:

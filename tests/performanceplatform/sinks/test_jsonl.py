@@ -8,7 +8,7 @@ import multiprocessing
 
 import pytest
 
-from performanceplatform.client import DataSet
+from performanceplatform.sinks import data_set_for
 from performanceplatform.utils.errors import SinkError
 
 
@@ -24,7 +24,7 @@ def records(prefix: str, number: int) -> list[dict]:
 
 def test_appends_and_empties_a_file(tmp_path):
     path = tmp_path / "out.jsonl"
-    data_set = DataSet.from_config(config(f"jsonl:///{path}"))
+    data_set = data_set_for(config(f"jsonl:///{path}"))
     data_set.post(records("a", 3), chunk_size=2)
     data_set.post(records("b", 1))
     assert [json.loads(line)["_id"] for line in path.read_text().splitlines()] == \
@@ -36,14 +36,14 @@ def test_appends_and_empties_a_file(tmp_path):
 def test_a_refused_record_writes_nothing_of_its_chunk(tmp_path):
     path = tmp_path / "out.jsonl"
     with pytest.raises(SinkError, match=r"refused the records: 'soon' is not a 'date-time'"):
-        DataSet.from_config(config(f"jsonl:///{path}")).post(
+        data_set_for(config(f"jsonl:///{path}")).post(
             [*records("a", 1), {"_timestamp": "soon"}])
     assert not path.exists() or path.read_text() == ""
 
 
 def test_standard_output_gets_the_records_and_cannot_be_emptied(capsys, caplog):
     caplog.set_level(logging.INFO)
-    data_set = DataSet.from_config(config("-"))
+    data_set = data_set_for(config("-"))
     data_set.post(records("a", 2))
     data_set.empty_data_set()
     out = capsys.readouterr().out
@@ -52,7 +52,7 @@ def test_standard_output_gets_the_records_and_cannot_be_emptied(capsys, caplog):
 
 
 def _append(path: str, prefix: str) -> None:
-    DataSet.from_config(config(f"jsonl:///{path}")).post(records(prefix, 200), chunk_size=20)
+    data_set_for(config(f"jsonl:///{path}")).post(records(prefix, 200), chunk_size=20)
 
 
 def test_concurrent_writers_never_interleave_lines(tmp_path):

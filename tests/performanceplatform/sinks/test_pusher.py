@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from performanceplatform.utils.data_pusher import Pusher
+from performanceplatform.sinks.pusher import Pusher
 from performanceplatform.utils.errors import ConfigError
 from tests.helpers import SANDBOX_TOKEN, served, stored
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from performanceplatform.utils.data_pusher import Pusher
+from performanceplatform.sinks.pusher import Pusher
 from performanceplatform.utils.errors import ConfigError
 from tests.helpers import SANDBOX_TOKEN, stored
 

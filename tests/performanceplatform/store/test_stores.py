@@ -1,7 +1,7 @@
 """One store suite for every place records can go: the sandbox Backdrop over HTTP, an SQLite
 file and a PostgreSQL database (a real server, see ``tests.postgres``).
 
-Each test writes through ``DataSet.from_config`` (the collectors' one way in) and reads back
+Each test writes through ``sinks.data_set_for`` (the collectors' one way in) and reads back
 what the store holds: the same records in give the same records out, upserts by ``_id``,
 emptying, Backdrop's validation, the dry run, and several writer processes at once.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from performanceplatform.client import DataSet
+from performanceplatform.sinks import data_set_for
 from performanceplatform.store import SQLiteStore, data_set_name
 from performanceplatform.utils.errors import SinkError
 from tests.helpers import SANDBOX_TOKEN, stored
@@ -96,7 +96,7 @@ RECORD_A_OUT = {"_id": "a", "_timestamp": "2026-10-05T09:30:00+00:00", "count": 
 
 
 def test_the_same_records_in_give_the_same_records_out(backend):
-    DataSet.from_config(backend.config()).post(RECORDS_IN, chunk_size=2)
+    data_set_for(backend.config()).post(RECORDS_IN, chunk_size=2)
     out = backend.read(TYPE)
     assert without_updated_at(out)[0] == RECORD_A_OUT
     assert [r["_id"] for r in out] == ["a", "b", "c=="]
@@ -107,20 +107,20 @@ def test_the_same_records_in_give_the_same_records_out(backend):
 
 
 def test_a_single_record_and_a_generator_are_written_too(backend):
-    data_set = DataSet.from_config(backend.config())
+    data_set = data_set_for(backend.config())
     data_set.post({"_id": "one", "_timestamp": "2026-10-05T00:00:00Z", "num": 1})
     data_set.post((dict(r) for r in RECORDS_IN[1:]), chunk_size=1)
     assert [r["_id"] for r in backend.read(TYPE)] == ["one", "b", "c=="]
 
 
 def test_a_record_without_id_gets_one(backend):
-    DataSet.from_config(backend.config()).post([{"_timestamp": "2026-10-05T00:00:00Z"}])
+    data_set_for(backend.config()).post([{"_timestamp": "2026-10-05T00:00:00Z"}])
     [record] = backend.read(TYPE)
     assert record["_id"]
 
 
 def test_a_rewritten_id_replaces_its_record_and_moves_to_the_end(backend):
-    data_set = DataSet.from_config(backend.config())
+    data_set = data_set_for(backend.config())
     data_set.post([{"_id": "a", "_timestamp": "2026-10-05T00:00:00Z", "num": 1},
                    {"_id": "b", "_timestamp": "2026-10-05T00:00:00Z", "num": 1}])
     data_set.post([{"_id": "a", "_timestamp": "2026-10-06T00:00:00Z", "num": 2},
@@ -131,14 +131,14 @@ def test_a_rewritten_id_replaces_its_record_and_moves_to_the_end(backend):
 
 
 def test_an_id_twice_in_one_chunk_keeps_the_last(backend):
-    DataSet.from_config(backend.config()).post(
+    data_set_for(backend.config()).post(
         [{"_id": "x", "_timestamp": "2026-10-05T00:00:00Z", "num": n} for n in range(3)])
     assert [(r["_id"], r["num"]) for r in backend.read(TYPE)] == [("x", 2)]
 
 
 def test_emptying_removes_this_data_set_only(backend):
-    DataSet.from_config(backend.config(OTHER_TYPE)).post(RECORDS_IN[:1])
-    data_set = DataSet.from_config(backend.config())
+    data_set_for(backend.config(OTHER_TYPE)).post(RECORDS_IN[:1])
+    data_set = data_set_for(backend.config())
     data_set.post(RECORDS_IN)
     data_set.empty_data_set()
     assert backend.read(TYPE) == []
@@ -150,7 +150,7 @@ def test_emptying_removes_this_data_set_only(backend):
 def test_a_refused_chunk_is_not_written_and_the_error_says_what_was(backend):
     bad = {"_id": "bad", "_timestamp": "yesterday"}
     with pytest.raises(SinkError) as caught:
-        DataSet.from_config(backend.config()).post([*RECORDS_IN[:2], bad, RECORDS_IN[2]],
+        data_set_for(backend.config()).post([*RECORDS_IN[:2], bad, RECORDS_IN[2]],
                                                   chunk_size=2)
     message = str(caught.value)
     assert "'yesterday' is not a 'date-time'" in message
@@ -169,13 +169,13 @@ def test_a_refused_chunk_is_not_written_and_the_error_says_what_was(backend):
 ])
 def test_backdrops_validation_holds_in_every_store(backend, record, problem):
     with pytest.raises(SinkError, match=problem):
-        DataSet.from_config(backend.config()).post([record])
+        data_set_for(backend.config()).post([record])
     assert backend.read(TYPE) == []
 
 
 def test_a_dry_run_writes_and_creates_nothing(backend, caplog):
     caplog.set_level("INFO")
-    data_set = DataSet.from_config(backend.config(dry_run=True))
+    data_set = data_set_for(backend.config(dry_run=True))
     data_set.empty_data_set()
     data_set.post(RECORDS_IN, chunk_size=2)
     assert backend.untouched()
@@ -186,7 +186,7 @@ def test_a_dry_run_writes_and_creates_nothing(backend, caplog):
 
 
 def _write_in_another_process(config: dict[str, Any], records: list[dict[str, Any]]) -> int:
-    DataSet.from_config(config).post(records, chunk_size=5)
+    data_set_for(config).post(records, chunk_size=5)
     return len(records)
 
 
@@ -244,7 +244,7 @@ FLOATS = {"big": 1e20, "huge": -1.5e300, "tiny": 1e-7, "whole": 2.0, "third": 1 
 
 
 def test_numbers_come_back_with_their_type_and_value(backend):
-    DataSet.from_config(backend.config()).post(
+    data_set_for(backend.config()).post(
         [{"_id": "n", "_timestamp": "2026-10-05T00:00:00Z", **FLOATS}])
     [record] = backend.read(TYPE)
     got = {key: record[key] for key in FLOATS}
@@ -264,5 +264,5 @@ def test_postgresql_refuses_nan_naming_the_record_and_writes_nothing_of_the_chun
                {"_id": "bad", "_timestamp": "2026-10-05T00:00:00Z", "num": float("nan")}]
     with pytest.raises(SinkError, match=r"refused the records: record 'bad': num is nan, "
                                         r"which PostgreSQL's jsonb cannot hold"):
-        DataSet.from_config(config).post(records)
+        data_set_for(config).post(records)
     assert _read(PostgreSQLStore(url), TYPE) == []

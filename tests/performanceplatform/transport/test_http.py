@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from performanceplatform.utils import http
+from performanceplatform.transport import http
 from performanceplatform.utils.errors import SourceError
 from tests.helpers import inject, served
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from performanceplatform.utils import http
+from performanceplatform.transport import http
 from performanceplatform.utils.errors import SourceError
 from tests.helpers import inject
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextvars
 import threading
 
+from performanceplatform.transport.http import RetryPolicy, make_session, send
 from performanceplatform.utils import run_counts
-from performanceplatform.utils.http import RetryPolicy, make_session, send
 from tests.helpers import inject, served
 
 

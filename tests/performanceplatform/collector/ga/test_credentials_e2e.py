@@ -10,7 +10,7 @@ import json
 import pytest
 
 from tests.helpers import served, stored
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 CORE = {"id": "ga:12345", "metrics": ["sessions"], "dimensions": ["browser"]}
 WEEK = ("-s", "2018-07-16", "-e", "2018-07-22")

@@ -22,8 +22,8 @@ from performanceplatform.collector.ga.trending import (
     trending_records,
     week_dates,
 )
+from performanceplatform.records.plugins import DepartmentTable
 from performanceplatform.utils.errors import ConfigError, SourceError
-from performanceplatform.utils.plugins import DepartmentTable
 
 
 @pytest.mark.parametrize("text, number", [

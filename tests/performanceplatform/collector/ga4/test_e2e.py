@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.helpers import inject, served, stored
-from tests.performanceplatform.utils.google import keys
+from tests.performanceplatform.google import keys
 
 ENTRYPOINT = "performanceplatform.collector.ga4"
 

@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from performanceplatform.collector.ga4.records import SOURCE, items_for, special_fields, to_item
+from performanceplatform.google import rows as google_rows
 from performanceplatform.utils.errors import SourceError
-from performanceplatform.utils.google import rows as google_rows
 
 
 def row_datetime(values):

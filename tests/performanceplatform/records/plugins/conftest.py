@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from performanceplatform.utils.plugins import ENV_DEPARTMENTS, DepartmentTable
+from performanceplatform.records.plugins import ENV_DEPARTMENTS, DepartmentTable
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.utils.plugins import (
+from performanceplatform.records.plugins import (
     AggregateKey,
     aggregate_count,
     aggregate_rate,
     run_plugins,
 )
-from performanceplatform.utils.plugins.aggregate import group_fields, make_aggregate
+from performanceplatform.records.plugins.aggregate import group_fields, make_aggregate
 
 UTC = dt.timezone.utc
 

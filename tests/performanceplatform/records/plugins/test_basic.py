@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.utils.data_parser import value_id
+from performanceplatform.records.data_parser import value_id
+from performanceplatform.records.plugins import Comment, ComputeIdFrom, ComputeRank, RemoveKey
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.plugins import Comment, ComputeIdFrom, ComputeRank, RemoveKey
 
 UTC = dt.timezone.utc
 

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.plugins import (
+from performanceplatform.records.plugins import (
     ENV_DEPARTMENTS,
     ComputeDepartmentKey,
     DepartmentTable,
@@ -15,6 +14,7 @@ from performanceplatform.utils.plugins import (
     take_first_department_code,
     try_get_department,
 )
+from performanceplatform.utils.errors import ConfigError
 
 
 def test_40_try_get_department(departments):

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from performanceplatform.records.plugins.department import ComputeDepartmentKey, DepartmentTable
+from performanceplatform.records.plugins.errors import PluginError
 from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.plugins.department import ComputeDepartmentKey, DepartmentTable
-from performanceplatform.utils.plugins.errors import PluginError
 
 
 def test_a_table_given_as_entries_is_named_departments():

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.utils.errors import ConfigError
-from performanceplatform.utils.plugins import (
+from performanceplatform.records.plugins import (
     AggregateKey,
     Comment,
     ComputeDepartmentKey,
@@ -16,6 +15,7 @@ from performanceplatform.utils.plugins import (
     load_plugin,
     run_plugins,
 )
+from performanceplatform.utils.errors import ConfigError
 
 UTC = dt.timezone.utc
 

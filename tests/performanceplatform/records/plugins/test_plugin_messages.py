@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from performanceplatform.utils.data_parser import MappingError
-from performanceplatform.utils.plugins import load_plugin
-from performanceplatform.utils.plugins.aggregate import AggregateKey
-from performanceplatform.utils.plugins.basic import ComputeIdFrom
-from performanceplatform.utils.plugins.errors import PluginError
+from performanceplatform.records.data_parser import MappingError
+from performanceplatform.records.plugins import load_plugin
+from performanceplatform.records.plugins.aggregate import AggregateKey
+from performanceplatform.records.plugins.basic import ComputeIdFrom
+from performanceplatform.records.plugins.errors import PluginError
 from tests.local_zone import local_zone
 
 

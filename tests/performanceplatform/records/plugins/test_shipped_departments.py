@@ -9,11 +9,11 @@ from importlib import resources
 
 import pytest
 
-from performanceplatform.utils.plugins.department import SHIPPED_TABLE, shipped_table
+from performanceplatform.records.plugins.department import SHIPPED_TABLE, shipped_table
 
 
 def raw_table() -> dict[str, str]:
-    text = resources.files("performanceplatform.utils.plugins").joinpath(SHIPPED_TABLE)
+    text = resources.files("performanceplatform.records.plugins").joinpath(SHIPPED_TABLE)
     return json.loads(text.read_text(encoding="utf-8"))
 
 

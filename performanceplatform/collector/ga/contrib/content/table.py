@@ -24,7 +24,8 @@ from typing import Any
 
 from performanceplatform.collector.ga import QUERY_KEYS  # noqa: F401 (the core collector's)
 from performanceplatform.collector.ga.collect import CoreReports
-from performanceplatform.pipeline.collector import Checks, Unit, entrypoint
+from performanceplatform.pipeline.collector import Checks, Unit
+from performanceplatform.pipeline.entrypoint import entrypoint
 
 _DEPARTMENT_FILTER = re.compile(r"=~\^")
 RETIRED = ("Google shut down Universal Analytics and its Core Reporting API v3 in 2023-2024; "
@@ -89,7 +90,7 @@ class ContentTable(CoreReports):
 def department_runs(request: Any, query: Mapping[str, Any], options: Mapping[str, Any]
                     ) -> list[tuple[Any, dict[str, Any]]]:
     """``(request, options)`` of each filter set: its filters and its ``department``."""
-    from performanceplatform.utils.plugins import DepartmentTable
+    from performanceplatform.records.plugins import DepartmentTable
 
     departments = DepartmentTable.for_options(options)
     original = list(query.get("filters", []))
@@ -128,7 +129,7 @@ def and_filters(filters: Sequence[str]) -> str:
 
 def get_department(filterset: Sequence[str], departments: Any = None) -> str:
     """The department named by the first filter's ``=~^`` value (``dimension9=~^<D1>``)."""
-    from performanceplatform.utils.plugins import try_get_department
+    from performanceplatform.records.plugins import try_get_department
 
     parts = _DEPARTMENT_FILTER.split(filterset[0])
     if len(parts) != 2:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from performanceplatform.utils.http import same_origin
+from performanceplatform.transport.http import same_origin
 from tests.helpers import inject, served, stored
 from tests.performanceplatform.collector.pingdom.test_e2e import LEGACY, TOKEN, WINDOW, query
 

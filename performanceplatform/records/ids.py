@@ -1,0 +1,17 @@
+"""What a record is, and how an id string becomes its ``_id``: the small base that the record
+builder (``data_parser``) and the plugins (``plugins``, e.g. ``ComputeIdFrom``) share, so
+that neither imports the other to get it."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+Document = dict[str, Any]
+
+
+def value_id(value: str) -> tuple[str, str]:
+    """``(_id, humanId)`` for an id string: the URL-safe base64 of its UTF-8 (``=``
+    padding kept), and the string itself."""
+    encoded = base64.urlsafe_b64encode(value.encode("utf-8")).decode("ascii")
+    return encoded, value
