@@ -122,7 +122,7 @@ def test_a_token_endpoint_that_hangs_is_cut_off_by_our_timeout(google, tmp_path,
                                                                monkeypatch):
     monkeypatch.setenv("PP_COLLECTOR_TIMEOUT", "5,0.5")
     session = authorized_session(keys.write_storage_credentials(tmp_path))
-    inject(google, service="google_oauth", delay=3, count=1, status=None)
+    inject(google, service="google_oauth", delay=3, count=1, status=503)  # never served
     with caplog.at_level(logging.WARNING):
         assert report(session) == 200
     assert [line.split(" (")[0] for line in retries(caplog)] == [
@@ -130,7 +130,7 @@ def test_a_token_endpoint_that_hangs_is_cut_off_by_our_timeout(google, tmp_path,
 
 
 def test_the_transport_honours_a_timeout_it_is_given(google, caplog):
-    inject(google, service="google_oauth", delay=3, count=1, status=None)
+    inject(google, service="google_oauth", delay=3, count=1, status=503)  # never served
     with caplog.at_level(logging.WARNING):
         answer = TokenTransport()(TOKEN_URL, method="POST", body=b"grant_type=x",
                                   headers={"Content-Type": "application/x-www-form-urlencoded"},
