@@ -72,8 +72,10 @@ def test_lines_of_an_inline_key_are_masked_from_16_characters():
     assert redact(f"<{'A' * 16}> <{'B' * 15}> <{END}>") == f"<***> <{'B' * 15}> <***>"
 
 
-def test_a_damaged_inline_json_key_is_named_and_masked():
-    value = json.dumps({"private_key": "not really a key, but secret", "client_email": "a@b"})
+@pytest.mark.parametrize("blank", ["", "\n  "])
+def test_a_damaged_inline_json_key_is_named_and_masked(blank):
+    value = blank + json.dumps({"private_key": "not really a key, but secret",
+                                "client_email": "a@b"})
     assert failure(value) == ("c.json: key 'PRIVATE_KEY': the private key given inline in "
                               "PRIVATE_KEY is not a P12, PEM or JSON service-account key "
                               "(ValueError)")

@@ -145,8 +145,12 @@ def test_a_relative_name_is_read_from_the_working_directory_first(tmp_path, monk
 def test_a_relative_name_found_nowhere_is_named_as_given(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cs.json").write_text(json.dumps(keys.client_secrets()))
-    assert failure({"CLIENT_SECRETS": "cs.json", "STORAGE_PATH": "tokens/storage.db"}) == (
-        "c.json: key 'STORAGE_PATH': the OAuth storage file tokens/storage.db does not exist")
+    where = str(tmp_path / "config" / "ga.json")
+    with pytest.raises(ConfigError) as caught:
+        load_credentials({"CLIENT_SECRETS": "cs.json", "STORAGE_PATH": "tokens/storage.db",
+                          "path_to_json_file": where})
+    assert str(caught.value) == (f"{where}: key 'STORAGE_PATH': the OAuth storage file "
+                                 "tokens/storage.db does not exist")
 
 
 def test_an_empty_token_uri_is_no_token_uri(tmp_path):
