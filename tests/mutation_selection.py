@@ -14,7 +14,9 @@ import pytest
 
 SUBPROCESS_FIXTURES = {"run_cli", "cluster", "redis_server"}
 SUBPROCESS_FILES = ("tests/golden/", "tests/test_demo.py",
-                    "tests/performanceplatform/workers/test_jobs.py::test_beat_check_")
+                    "tests/performanceplatform/workers/test_jobs.py::test_beat_check_",
+                    "tests/performanceplatform/sinks/test_quickstart.py",
+                    "tests/tools/test_generate_ga_credentials.py::test_the_script_and_the_")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -429,7 +429,7 @@ def _refresh_error(
     if details is not None:
         reason = _oauth_error(details)
     else:
-        reason = _one_line(str(exc.args[0] if exc.args else exc))
+        reason = _one_line(str(exc.args[0] if exc.args else exc)) or "no reason given"
     message = (f"the token endpoint {redact_url(token_uri)} refused to refresh {describe}: "
                f"{reason}")
     if getattr(exc, "retryable", False):

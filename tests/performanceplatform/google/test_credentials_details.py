@@ -93,3 +93,10 @@ def test_a_credentials_file_that_is_not_json_is_named(tmp_path):
     error = failure({"CREDENTIALS_FILE": str(path), "path_to_json_file": "c.json"})
     assert str(error).startswith(f"c.json: key 'CREDENTIALS_FILE': the credentials file {path} "
                                  "is not valid JSON: ")
+
+
+def test_a_refusal_without_any_words_says_so():
+    error = gc._refresh_error(google.auth.exceptions.RefreshError(), "the key", "c.json",
+                              "https://t", "hint")
+    assert str(error) == ("c.json: the token endpoint https://t refused to refresh the key: no "
+                          "reason given; hint")

@@ -106,3 +106,76 @@ def test_serialized_credentials_as_json_text_are_described_for_their_errors():
     assert creds._pp_describe == "the credentials in OAUTH2_CREDENTIALS"
     assert creds._pp_where == "c.json"
     assert creds._pp_hint.startswith("renew the credentials in OAUTH2_CREDENTIALS")
+
+
+def failure(config: dict) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_credentials(dict(config, path_to_json_file="c.json"))
+    return str(caught.value)
+
+
+def test_no_shape_lists_every_shape():
+    assert failure({}) == ("c.json: no Google credentials: give CLIENT_SECRETS and STORAGE_PATH, "
+                           "ACCOUNT_NAME and PRIVATE_KEY, CREDENTIALS_FILE, or "
+                           "OAUTH2_CREDENTIALS")
+
+
+@pytest.mark.parametrize("value", ["", "  ", 5, None])
+def test_a_name_that_is_no_string_or_blank_is_refused(value):
+    assert failure({"ACCOUNT_NAME": value, "PRIVATE_KEY": "key.pem"}) == (
+        "c.json: key 'ACCOUNT_NAME': must be a non-empty string")
+
+
+def test_a_relative_name_is_read_from_the_working_directory_first(tmp_path, monkeypatch):
+    """As the original did; the folder of the credentials JSON is only the fall-back."""
+    beside, here = tmp_path / "config", tmp_path / "cwd"
+    beside.mkdir()
+    here.mkdir()
+    keys.write_storage_credentials(beside)
+    (here / "storage.db").write_text(json.dumps(dict(keys.storage_record(),
+                                                     refresh_token="1/from-the-cwd")))
+    monkeypatch.chdir(here)
+    creds = load_credentials({"CLIENT_SECRETS": "client_secrets.json",
+                              "STORAGE_PATH": "storage.db",
+                              "path_to_json_file": str(beside / "ga.json")})
+    assert creds.refresh_token == "1/from-the-cwd"
+    assert creds.client_id == keys.CLIENT_ID  # client_secrets.json: only beside the JSON
+
+
+def test_a_relative_name_found_nowhere_is_named_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cs.json").write_text(json.dumps(keys.client_secrets()))
+    where = str(tmp_path / "config" / "ga.json")
+    with pytest.raises(ConfigError) as caught:
+        load_credentials({"CLIENT_SECRETS": "cs.json", "STORAGE_PATH": "tokens/storage.db",
+                          "path_to_json_file": where})
+    assert str(caught.value) == (f"{where}: key 'STORAGE_PATH': the OAuth storage file "
+                                 "tokens/storage.db does not exist")
+
+
+def test_an_empty_token_uri_is_no_token_uri(tmp_path):
+    config = dict(keys.write_storage_credentials(tmp_path), TOKEN_URI="")
+    assert load_credentials(config).token_uri == "https://accounts.google.com/o/oauth2/token"
+
+
+def test_a_file_holding_json_that_is_no_object_names_file_and_key(tmp_path):
+    config = keys.write_storage_credentials(tmp_path)
+    (tmp_path / "storage.db").write_text("[1, 2]")
+    with pytest.raises(ConfigError) as caught:
+        load_credentials(dict(config, path_to_json_file="c.json"))
+    assert str(caught.value) == (f"c.json: key 'STORAGE_PATH': the OAuth storage file "
+                                 f"{tmp_path / 'storage.db'} must hold a JSON object")
+    assert (caught.value.where, caught.value.key) == ("c.json", "STORAGE_PATH")
+
+
+@pytest.mark.parametrize("secrets", [
+    keys.client_secrets(),
+    "\n  " + json.dumps(keys.client_secrets(), indent=2),
+], ids=["object", "text-after-blank-lines"])
+def test_client_secrets_given_inline_with_a_storage_file(tmp_path, secrets):
+    stored = keys.storage_record()
+    del stored["client_secret"]
+    (tmp_path / "storage.db").write_text(json.dumps(stored))
+    creds = load_credentials({"CLIENT_SECRETS": secrets,
+                              "STORAGE_PATH": str(tmp_path / "storage.db")})
+    assert creds.client_secret == keys.CLIENT_SECRET

@@ -11,6 +11,7 @@ import pytest
 from performanceplatform.google.credentials import (
     REGENERATE_HINT,
     SERIALIZED_HINT,
+    SERVICE_ACCOUNT_HINT,
     authorized_session,
 )
 from performanceplatform.utils.errors import ConfigError, SourceError
@@ -79,3 +80,16 @@ def test_an_endpoint_that_cannot_be_reached_is_named(google, tmp_path):
                                  f"http://127.0.0.1:{port}/token to refresh the OAuth storage "
                                  f"file {path}: ConnectionError")
     assert caught.value.url == f"http://127.0.0.1:{port}/token"
+
+
+def test_a_refused_service_account_names_the_credentials_json_and_the_key_file(google,
+                                                                             tmp_path):
+    inject(google, service="google_oauth", status=400, body=REFUSED, count=1)
+    config = dict(keys.write_service_account_credentials(tmp_path, "pem"),
+                  path_to_json_file="c.json")
+    with pytest.raises(ConfigError) as caught:
+        report(authorized_session(config))
+    assert str(caught.value) == (
+        "c.json: the token endpoint https://oauth2.googleapis.com/token refused to refresh the "
+        f"service account {keys.ACCOUNT} (the private key file {tmp_path / 'key.pem'}): "
+        f"invalid_grant: Token has been revoked.; {SERVICE_ACCOUNT_HINT}")

@@ -35,10 +35,12 @@ def test_the_token_is_kept_in_storage_path_under_the_account(google, tmp_path):
     config = keys.write_service_account_credentials(tmp_path, "pem")
     assert report(authorized_session(config)) == 200
     kept = json.loads((tmp_path / "sa-storage.db").read_text(encoding="utf-8"))
-    assert {k: kept[k] for k in ("_module", "_class", "service_account_email")} == {
-        "_module": "pp-collector", "_class": "ServiceAccountToken",
-        "service_account_email": keys.ACCOUNT}
-    assert kept["access_token"] == issued(google)[0]["access_token"]
+    assert kept == {"_module": "pp-collector", "_class": "ServiceAccountToken",
+                    "service_account_email": keys.ACCOUNT,
+                    "access_token": issued(google)[0]["access_token"],
+                    "token_expiry": kept["token_expiry"], "invalid": False}
+    assert dt.datetime.strptime(kept["token_expiry"], "%Y-%m-%dT%H:%M:%SZ") > \
+        dt.datetime.utcnow()
 
 
 def test_a_kept_token_is_read_with_its_expiry(tmp_path):

@@ -6,17 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import shutil
 import stat
+from pathlib import Path
 
 import pytest
 
 from performanceplatform.google.credentials import (
     REGENERATE_HINT,
+    TokenTransport,
     authorized_session,
     load_credentials,
 )
 from performanceplatform.utils.errors import ConfigError
+from tests.helpers import inject
 from tests.performanceplatform.google import keys
 from tests.performanceplatform.google.test_credentials import google, issued, report
 from tests.performanceplatform.google.test_credentials_files import storage_config
@@ -139,6 +143,58 @@ def test_a_token_that_cannot_be_written_back_is_a_warning_and_the_run_goes_on(
     with caplog.at_level(logging.WARNING):
         assert report(session) == 200
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1
-    assert warnings[0].startswith(f"could not write the refreshed token to "
-                                  f"{folder / 'storage.db'}: ")
+    assert warnings == [f"could not write the refreshed token to {folder / 'storage.db'}: "
+                        "File exists"]
+
+
+def test_a_token_answer_without_expiry_is_written_back_without_one(google, tmp_path):
+    """RFC 6749 5.1: ``expires_in`` is only recommended; the token is kept, its expiry null."""
+    answer = json.dumps({"access_token": "ya29.no-expiry", "token_type": "Bearer"})
+    inject(google, service="google_oauth", status=200, body=answer, count=1)
+    creds = load_credentials(storage_config(tmp_path, keys.client_secrets(),
+                                            keys.storage_record()))
+    creds.refresh(TokenTransport())
+    written = json.loads((tmp_path / "storage.db").read_text(encoding="utf-8"))
+    assert (written["access_token"], written["token_expiry"]) == ("ya29.no-expiry", None)
+
+
+def test_the_new_token_is_written_beside_the_file_then_renamed_over_it(google, tmp_path,
+                                                                      monkeypatch):
+    """Whoever reads the storage file meanwhile sees the old one or the new one, whole."""
+    config = storage_config(tmp_path, keys.client_secrets(), keys.storage_record())
+    seen = []
+    replace = os.replace
+
+    def watching_replace(source, target):
+        seen.append((Path(source), Path(target),
+                     json.loads(Path(target).read_text(encoding="utf-8"))["access_token"]))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", watching_replace)
+    assert report(authorized_session(config)) == 200
+    [(source, target, before)] = seen
+    assert target == tmp_path / "storage.db" and before == keys.STALE_TOKEN
+    assert source.parent == tmp_path and source.name.startswith("storage.db.")
+    assert not source.exists()
+
+
+def test_a_token_file_that_is_a_folder_is_warned_about_twice_and_left_alone(google, tmp_path,
+                                                                            caplog):
+    config = keys.write_service_account_credentials(tmp_path, "pem")
+    folder = tmp_path / "sa-storage.db"
+    folder.mkdir()
+    with caplog.at_level(logging.WARNING):
+        assert report(authorized_session(config)) == 200
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [f"ignoring the unreadable token file {folder}",
+                        f"could not write the refreshed token to {folder}: Is a directory"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["key.pem", "sa-storage.db"]
+    assert list(folder.iterdir()) == []
+
+
+def test_the_token_file_s_missing_folders_are_made(google, tmp_path):
+    config = dict(keys.write_service_account_credentials(tmp_path, "pem"),
+                  STORAGE_PATH=str(tmp_path / "tokens" / "google" / "sa.db"))
+    assert report(authorized_session(config)) == 200
+    written = json.loads((tmp_path / "tokens" / "google" / "sa.db").read_text(encoding="utf-8"))
+    assert written["access_token"] == issued(google)[0]["access_token"]
