@@ -194,18 +194,25 @@ class BaseClient:
     def _put(self, path: str, data: Any) -> Any:
         return self._request("PUT", path, data=data)
 
-    def _post(self, path: str, data: Any, chunk_size: int = 0) -> Any:
+    def _post(self, path: str, data: Any, chunk_size: int = 0, in_flight: int = 1) -> Any:
         if chunk_size > 0:
-            return self._post_chunks(path, data, chunk_size)
+            return self._post_chunks(path, data, chunk_size, in_flight)
         if is_chunkable(data) and not isinstance(data, list):
             data = list(data)
         return self._request("POST", path, data=data)
 
-    def _post_chunks(self, path: str, data: Iterable[Any], chunk_size: int) -> None:
+    def _post_chunks(self, path: str, data: Iterable[Any], chunk_size: int,
+                     in_flight: int = 1) -> None:
+        """One POST per chunk, in order; with ``in_flight`` > 1, that many at once
+        (``client.in_flight``; never in a dry run, whose log shows each POST in turn)."""
         if not is_chunkable(data):
             raise ChunkingError("Can only chunk on lists")
         progress = _Progress()
         chunks = iter_chunks(data, chunk_size)
+        if in_flight > 1 and not self._dry_run:
+            from performanceplatform.client.in_flight import post_in_flight
+
+            return post_in_flight(self, path, chunks, in_flight, progress)
         while (chunk := progress.next_chunk(chunks)) is not None:
             log.info("Sending chunk %d", progress.chunks + 1)
             try:

@@ -25,8 +25,9 @@ class StoreDataSet(DataSet):
         super().__init__(sink.describe(), None, dry_run)
         self.sink = sink
 
-    def post(self, records: Any, chunk_size: int = 0) -> Any:
-        """Write records, chunk by chunk as the Backdrop client does; then close the store."""
+    def post(self, records: Any, chunk_size: int = 0, in_flight: int = 1) -> Any:
+        """Write records, chunk by chunk as the Backdrop client does, one chunk at a time
+        (a store connection is not shared between threads); then close the store."""
         try:
             return super().post(records, chunk_size=chunk_size)
         finally:

@@ -2,11 +2,13 @@
 
     check ─► plan ─► fetch (``concurrency`` workers, plan order) ─► build ─► sink
 
-With more than one worker, records are built in a producer thread and written by the
-calling thread as they come (POSTs in order, one at a time, while later units are being
-fetched): the Backdrop requests are exactly those of a run with one worker. The calling
-thread does the writing, so what the sink reports into the run's context (the CLI's write
-counts) stays in that context.
+With more than one worker, records are built in a producer thread and chunked by the
+calling thread as they come, while later units are being fetched; the chunks are POSTed
+``settings.posts_in_flight`` at a time (``client.in_flight``: started in plan order, the
+same chunks and bodies as a run with one worker, a chunk sharing an ``_id`` with one in
+flight waits for it). With one worker, one POST after another, exactly as before. The
+POSTing threads run in copies of the run's context, so what the sink reports (the CLI's
+write counts) reaches the run.
 
 Runs that must see every record first (``empty-data-set``, plugins, collectors that say
 ``whole_set``) still fetch concurrently, then write once everything is built.
@@ -14,6 +16,7 @@ Runs that must see every record first (``empty-data-set``, plugins, collectors t
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import queue
@@ -61,7 +64,8 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
         units = collector.plan(query, options, start_at, end_at)
         log.info("%s: %s to fetch, %d at a time", collector.source,
                  _plural(len(units), collector.unit_noun), min(workers, max(len(units), 1)))
-        sink = data_set_sink(data_set_config, collector.sink_options(options))
+        sink = data_set_sink(data_set_config, collector.sink_options(options),
+                             settings.posts_in_flight(options))
         builder = _builder(options, collector)
         whole = sink.must_see_all or builder.must_see_all or collector.whole_set or \
             collector.one_object
@@ -85,10 +89,11 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
         collector.close()
 
 
-def data_set_sink(data_set_config: dict[str, Any], options: Mapping[str, Any]):
+def data_set_sink(data_set_config: dict[str, Any], options: Mapping[str, Any],
+                  in_flight: int = 1):
     from performanceplatform.pipeline.sink import Sink
 
-    return Sink(data_set_config, options)
+    return Sink(data_set_config, options, in_flight)
 
 
 def _builder(options: Mapping[str, Any], collector: Collector):
@@ -140,12 +145,20 @@ def _write_pipelined(collector: Collector, units: list[Unit], workers: int, buil
             return
         _put(handoff, stop, _END)
 
+    def post_failed() -> None:  # the writer may be waiting for records: it stops at once
+        stop.set()
+        with contextlib.suppress(queue.Full):
+            handoff.put_nowait(_END)
+
     context = contextvars.copy_context()
     producer = threading.Thread(target=context.run, args=(produce,), name="pp-build",
                                 daemon=True)
     producer.start()
+    from performanceplatform.client.in_flight import when_a_post_fails
+
     try:
-        sink.write(builder.checked(ledger.drain(_received(handoff))))
+        with when_a_post_fails(post_failed):
+            sink.write(builder.checked(ledger.drain(_received(handoff))))
     finally:
         stop.set()  # the producer and the pool stop without waiting for requests in flight
         producer.join(timeout=JOIN_SECONDS)

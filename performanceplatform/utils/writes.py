@@ -22,6 +22,7 @@ import contextvars
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -42,6 +43,7 @@ class Writes:
         self.records = 0
         self.chunks = 0
         self.emptied = False
+        self._lock = threading.Lock()  # several POSTs may be in flight
         self._digests: dict[str, bytes] = {}
         self._clashing: dict[str, None] = {}  # ordered set of the ids that clash
 
@@ -66,8 +68,9 @@ class Writes:
 
     def wrote(self, count: int) -> None:
         """One POST of ``count`` records was accepted."""
-        self.records += count
-        self.chunks += 1
+        with self._lock:
+            self.records += count
+            self.chunks += 1
 
     def emptied_data_set(self) -> None:
         self.emptied = True
