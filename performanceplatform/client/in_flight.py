@@ -26,8 +26,8 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +70,7 @@ def post_in_flight(client: Any, path: str, chunks: Iterator[list[Any]], limit: i
                    progress: Any) -> None:
     """POST ``chunks`` (from ``iter_chunks``) with at most ``limit`` in flight. ``progress``
     is the client's ``_Progress``, which words a failure of the records' source."""
-    client.session  # made once, here, before any thread asks for it
+    _ = client.session  # made once, here, before any thread asks for it
     pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="pp-post")
     writer = _Writer(client, path, pool, limit)
     settled = False

@@ -4,7 +4,8 @@
 being consumed, so memory holds at most ``ahead + 1`` results whatever the number of units.
 A unit whose work raised raises, in its turn, when its result is asked for; the units after
 it are cancelled (those already running are told to stop through ``done``; their results
-are dropped).
+are dropped, and their end is waited for). A run stopped otherwise (a signal, the consumer
+closing the iteration, ``given_up``) does not wait for requests in flight.
 
 With one worker nothing runs in another thread: each unit is worked on when its result is
 asked for, exactly as a plain loop would.
@@ -48,6 +49,7 @@ def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
             pending.append((unit, pool.submit(context.run, work, unit)))
             return
 
+    settle = False  # whether to wait for the units still running
     try:
         for _ in range(ahead):
             submit()
@@ -58,10 +60,14 @@ def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
                 return
             submit()
             yield unit, result  # type: ignore[misc]
+        settle = True
+    except Exception:  # a unit failed: the others stop at their next row
+        settle = True
+        raise
     finally:
         if done is not None:
             done.set()
-        pool.shutdown(wait=not (given_up and given_up.is_set()), cancel_futures=True)
+        pool.shutdown(wait=settle, cancel_futures=True)
 
 
 _GIVEN_UP = object()

@@ -2,10 +2,11 @@
 
     check ─► plan ─► fetch (``concurrency`` workers, plan order) ─► build ─► sink
 
-With more than one worker, records are built in a producer thread and chunked by the
-calling thread as they come, while later units are being fetched; the chunks are POSTed
+Units are fetched by the pool while the calling thread builds the records of each unit in
+plan order, record by record, and chunks them as they come (memory: the pool's look-ahead of
+fetched rows, one chunk, the POSTs in flight). The chunks are POSTed
 ``settings.posts_in_flight`` at a time (``client.in_flight``: started in plan order, the
-same chunks and bodies as a run with one worker, a chunk sharing an ``_id`` with one in
+same chunks and bodies as a run with one worker; a chunk sharing an ``_id`` with one in
 flight waits for it). With one worker, one POST after another, exactly as before. The
 POSTing threads run in copies of the run's context, so what the sink reports (the CLI's
 write counts) reaches the run.
@@ -16,10 +17,7 @@ Runs that must see every record first (``empty-data-set``, plugins, collectors t
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import logging
-import queue
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -33,9 +31,6 @@ from performanceplatform.utils.errors import SinkError
 
 log = logging.getLogger(__name__)
 
-QUEUED_UNITS = 2  # built units waiting for the writer, beyond the pool's look-ahead
-JOIN_SECONDS = 5.0  # how long a stopped run waits for its producer thread
-_END = object()
 
 
 def check(collector: Collector, credentials: Any, query: Any, options: Any) -> None:
@@ -79,10 +74,8 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
                         sink.write_object(record)
                 else:
                     sink.write(iter(records))
-            elif workers > 1:
-                _write_pipelined(collector, units, workers, builder, sink, ledger)
             else:
-                sink.write(builder.checked(ledger.drain(_events(collector, units, 1, builder))))
+                _write_streaming(collector, units, workers, builder, sink, ledger)
         except SinkError as exc:
             raise ledger.sink_failed(exc)
     finally:
@@ -121,65 +114,29 @@ def _events(collector: Collector, units: list[Unit], workers: int, builder: Any,
             kept.append(row)
         return kept
 
-    for unit, rows in in_order(units, work, workers, done=done, given_up=given_up):
-        yield unit, builder.records(collector.build(unit, rows))
+    results = in_order(units, work, workers, done=done, given_up=given_up)
+    try:
+        for unit, rows in results:
+            yield unit, builder.records(collector.build(unit, rows))
+    finally:
+        results.close()  # the pool ends now, not when the generator is collected
 
 
 class _Abandoned(Exception):
     """A unit whose fetch stopped because the run no longer wants it (never reported)."""
 
 
-def _write_pipelined(collector: Collector, units: list[Unit], workers: int, builder: Any,
+def _write_streaming(collector: Collector, units: list[Unit], workers: int, builder: Any,
                      sink: Any, ledger: Ledger) -> None:
-    """Build records in a producer thread; write them from this one as they come."""
-    handoff: queue.Queue = queue.Queue(maxsize=QUEUED_UNITS)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for unit, records in _events(collector, units, workers, builder, stop):
-                if not _put(handoff, stop, (unit, list(records))):
-                    return
-        except BaseException as exc:  # handed to the writer, raised there in its turn
-            _put(handoff, stop, exc)
-            return
-        _put(handoff, stop, _END)
-
-    def post_failed() -> None:  # the writer may be waiting for records: it stops at once
-        stop.set()
-        with contextlib.suppress(queue.Full):
-            handoff.put_nowait(_END)
-
-    context = contextvars.copy_context()
-    producer = threading.Thread(target=context.run, args=(produce,), name="pp-build",
-                                daemon=True)
-    producer.start()
+    """Build each unit's records in this thread as its rows come (fetched ``workers`` at a
+    time by the pool) and write them chunk by chunk, the POSTs in flight in threads of their
+    own. A POST that fails ends the wait for units at once."""
     from performanceplatform.client.in_flight import when_a_post_fails
 
+    given_up = threading.Event()
+    events = _events(collector, units, workers, builder, given_up)
     try:
-        with when_a_post_fails(post_failed):
-            sink.write(builder.checked(ledger.drain(_received(handoff))))
+        with when_a_post_fails(given_up.set):
+            sink.write(builder.checked(ledger.drain(events)))
     finally:
-        stop.set()  # the producer and the pool stop without waiting for requests in flight
-        producer.join(timeout=JOIN_SECONDS)
-
-
-def _put(handoff: queue.Queue, stop: threading.Event, item: Any) -> bool:
-    """Put ``item`` unless the writer has stopped; whether it was put."""
-    while not stop.is_set():
-        try:
-            handoff.put(item, timeout=0.1)
-            return True
-        except queue.Full:
-            continue
-    return False
-
-
-def _received(handoff: queue.Queue) -> Iterator[Event]:
-    while True:
-        item = handoff.get()
-        if item is _END:
-            return
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+        events.close()  # a failed write leaves it suspended: the pool stops now

@@ -21,9 +21,11 @@ them (for GA: the query's dimensions in order, then ``datetime``).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
+from functools import lru_cache
 from itertools import zip_longest
 from typing import Any, TypeGuard
 
@@ -302,9 +304,19 @@ def get_string_for_data_id(
     """The default id string: ``data_type``, the compact UTC ``timestamp``
     (``%Y%m%d%H%M%S``), ``time_span`` and each value's Python 2 text, joined by ``_``;
     None parts (data type or time span) are left out."""
-    parts = [data_type, timestamp.strftime("%Y%m%d%H%M%S"), time_span]
+    is_datetime = isinstance(timestamp, dt.datetime)
+    offset = timestamp.utcoffset() if is_datetime else None
+    parts = [data_type, _compact(timestamp, is_datetime, offset), time_span]
     parts.extend(py2_str(value) for value in values)
     return "_".join(part for part in parts if part is not None)
+
+
+@lru_cache(maxsize=1024)
+def _compact(timestamp: Any, is_datetime: bool, offset: Any) -> str:
+    """``%Y%m%d%H%M%S``, remembered per timestamp (a period's records share one). The kind
+    and the offset are part of the key: equal instants in other zones have other local
+    fields."""
+    return timestamp.strftime("%Y%m%d%H%M%S")
 
 
 def value_id(value: str) -> tuple[str, str]:

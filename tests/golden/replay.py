@@ -410,8 +410,9 @@ def in_sent_order(writes: list[Write], window: int, failed_write: bool = False
                   ) -> tuple[list[Write], list[str]]:
     """The writes in the order the program started them, and problems with their order.
 
-    With ``window`` POSTs in flight Backdrop may get them in another order, but never one
-    before the write ``window`` places earlier was answered. When every write has the body of
+    With ``window`` POSTs in flight Backdrop may get them in another order, but when it
+    gets one, at most ``window - 1`` earlier ones are still to come. When every write has the
+    body of
     a recorded one, they are put back in the recorded order (and checked against the window);
     otherwise they are left as they came, for the comparison to report. When the recorded
     run ended on a refused write (``failed_write``), up to ``window - 1`` writes the
@@ -426,16 +427,14 @@ def in_sent_order(writes: list[Write], window: int, failed_write: bool = False
         return writes, []
     problems: list[str] = []
     seen: set[int] = set()
-    frontier = 0
     for write in writes:
         index = write.answered_as
         assert index is not None
         seen.add(index)
-        while frontier in seen:
-            frontier += 1
-        if index >= frontier + window and not problems:
-            problems.append(f"Backdrop request {index + 1} came before request {frontier + 1} "
-                            f"was answered: more than {window} POSTs in flight")
+        earlier = [i + 1 for i in range(index) if i not in seen]
+        if len(earlier) >= window and not problems:
+            problems.append(f"Backdrop request {index + 1} came before requests {earlier} "
+                            f"were answered: more than {window} POSTs in flight")
     return sorted(writes, key=lambda w: w.answered_as or 0), problems
 
 

@@ -463,8 +463,10 @@ def test_posts_in_flight_are_compared_in_the_order_they_were_started() -> None:
 
 def test_a_post_earlier_than_the_window_allows_is_a_problem() -> None:
     _, problems = replay.in_sent_order([post(4), post(0), post(1), post(2), post(3)], 4)
-    assert problems == ["Backdrop request 5 came before request 1 was answered: more than 4 "
-                        "POSTs in flight"]
+    assert problems == ["Backdrop request 5 came before requests [1, 2, 3, 4] were answered: "
+                        "more than 4 POSTs in flight"]
+    # a slow request 1 while 2 to 5 were answered: never more than 4 in flight
+    assert replay.in_sent_order([post(1), post(2), post(3), post(4), post(0)], 4)[1] == []
 
 
 def test_writes_in_flight_when_the_recorded_run_failed_are_left_out() -> None:

@@ -113,10 +113,9 @@ def test_order_holds_when_later_units_come_back_first(sandbox):
     collector = Days(days=30, rows=3, latency=0.05)
     run(sandbox, collector, 6, **{"chunk-size": 3})  # a chunk per day
     days = [r["_timestamp"][:10] for r in stored(sandbox, "g", "t")]
-    assert len(days) == 90 and len(set(days)) == 30
-    for position, day in enumerate(days[::3]):  # a day's chunk, at most 4 POSTs in flight
-        assert day == days[position * 3 + 2]  # never split
-        assert abs((dt.date.fromisoformat(day) - FIRST_DAY).days - position) < 4
+    assert len(days) == 90 and days[::3] == days[1::3] == days[2::3]  # a chunk is a day
+    written = [(dt.date.fromisoformat(day) - FIRST_DAY).days for day in days[::3]]
+    assert_sent_in_flight(list(range(30)), written, settings.MAX_POSTS_IN_FLIGHT)
     assert collector.closed
 
 
@@ -142,8 +141,8 @@ def test_look_ahead_is_bounded_while_the_sink_is_slow(sandbox):
 
     collector.fetch = watched  # type: ignore[method-assign]
     run(sandbox, collector, 4, **{"chunk-size": 100})
-    # pool look-ahead (2 x 4) + units queued for the writer + the one being written
-    assert max(seen) <= 2 * 4 + runner.QUEUED_UNITS + 2
+    # pool look-ahead (2 x 4) + the unit being built + the units in the POSTs in flight
+    assert max(seen) <= 2 * 4 + 1 + settings.MAX_POSTS_IN_FLIGHT
     assert len(stored(sandbox, "g", "t")) == 4000
 
 
