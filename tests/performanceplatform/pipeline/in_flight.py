@@ -3,7 +3,8 @@
 A run with ``N`` POSTs in flight (``client.in_flight``) sends the requests of a sequential
 run, started in the same order; Backdrop may get them in another order, but when it gets a
 request, at most ``N - 1`` earlier ones are still to come (they were in flight with it), and
-two requests sharing an ``_id`` never overtake each other. What Backdrop holds is then the same: each ``_id`` with the same record.
+two requests sharing an ``_id`` never overtake each other. What Backdrop holds is then the
+same: each ``_id`` with the same record.
 """
 
 from __future__ import annotations
