@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextvars
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import TypeVar
@@ -29,7 +29,8 @@ POLL_SECONDS = 0.1  # how often a wait for a unit looks whether the run was give
 
 def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
              ahead: int | None = None, done: threading.Event | None = None,
-             given_up: threading.Event | None = None) -> Iterator[tuple[U, R]]:
+             given_up: threading.Event | None = None
+             ) -> Generator[tuple[U, R], None, None]:
     """``(unit, work(unit))`` for every unit, in order, ``workers`` at a time. ``done`` is
     set when the results are no longer wanted (the end, a failure, the consumer stopping),
     so that work still running can stop early. ``given_up``, set by someone else (the

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import Any
 
 from performanceplatform.pipeline import settings
@@ -98,7 +98,7 @@ def _builder(options: Mapping[str, Any], collector: Collector):
 
 
 def _events(collector: Collector, units: list[Unit], workers: int, builder: Any,
-            given_up: threading.Event | None = None) -> Iterator[Event]:
+            given_up: threading.Event | None = None) -> Generator[Event, None, None]:
     """``(unit, its records)`` in plan order: rows fetched ``workers`` units at a time, built
     in plan order in this thread."""
     done = threading.Event()
