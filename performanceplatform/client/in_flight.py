@@ -99,7 +99,7 @@ def _settling(chunks: Iterator[list[Any]], writer: _Writer, progress: Any
     except Exception:
         writer.settle_all()
         writer.raise_failure()
-        progress.records, progress.chunks = writer.written_records, len(writer.written)
+        progress.records, progress.chunks = writer.written.records, writer.written.chunks
         raise
 
 
@@ -110,14 +110,10 @@ class _Writer:
         self.pool = pool
         self.limit = limit
         self.flying: list[_Chunk] = []
-        self.written: list[_Chunk] = []
+        self.written = _Written()
         self.failed: list[tuple[_Chunk, BaseException]] = []
         self.started = 0
         self.position = 0
-
-    @property
-    def written_records(self) -> int:
-        return sum(chunk.size for chunk in self.written)
 
     def start(self, records: list[Any]) -> None:
         ids = frozenset(r["_id"] for r in records if isinstance(r, Mapping) and "_id" in r)
@@ -150,7 +146,7 @@ class _Writer:
             self.flying.remove(chunk)
             error = chunk.future.exception()
             if error is None:
-                self.written.append(chunk)
+                self.written.add(chunk)
             else:
                 self.failed.append((chunk, error))
 
@@ -164,30 +160,32 @@ class _Writer:
         chunk, error = self.failed[0]
         if not isinstance(error, SinkError):
             raise error
-        written = sorted(self.written, key=lambda c: c.number)
-        raise SinkError(f"{error} ({self._failure_note(written)})", url=error.url,
-                        status=error.status, written_records=self.written_records,
-                        written_chunks=len(written),
-                        written_ranges=tuple(c.span for c in written)) from error
+        written = self.written
+        raise SinkError(f"{error} ({self._failure_note()})", url=error.url,
+                        status=error.status, written_records=written.records,
+                        written_chunks=written.chunks,
+                        written_ranges=tuple((a, b) for *_, a, b in written.merged())
+                        ) from error
 
-    def _failure_note(self, written: list[_Chunk]) -> str:
+    def _failure_note(self) -> str:
         """``chunk 2 (1 record) not written; chunks 1 and 3 with 3 records were written;
         later chunks were not sent`` (in a sequential write's words when it is one)."""
         failed = [chunk for chunk, _ in self.failed]
-        first = failed[0]
-        if [c.number for c in written] == list(range(1, first.number)) and len(failed) == 1:
+        first, written = failed[0], self.written
+        runs = [(a, b) for a, b, *_ in written.merged()]
+        if runs in ([], [(1, first.number - 1)]) and first.number == written.chunks + 1 and \
+                len(failed) == 1:
             sequential = _Progress()
-            sequential.records, sequential.chunks = self.written_records, len(written)
+            sequential.records, sequential.chunks = written.records, written.chunks
             return sequential.failed(first.size)
         size = sum(c.size for c in failed)
         head = (f"{'chunk' if len(failed) == 1 else 'chunks'} "
                 f"{numbers([c.number for c in failed])} ({counted(size, 'record')}) not written")
-        if not written:
+        if not written.chunks:
             return f"{head}; nothing was written; later chunks were not sent"
-        verb = "was" if len(written) == 1 else "were"
-        return (f"{head}; {'chunk' if len(written) == 1 else 'chunks'} "
-                f"{numbers([c.number for c in written])} with "
-                f"{counted(self.written_records, 'record')} {verb} written; later chunks were "
+        verb = "was" if written.chunks == 1 else "were"
+        return (f"{head}; {'chunk' if written.chunks == 1 else 'chunks'} {_runs_text(runs)} "
+                f"with {counted(written.records, 'record')} {verb} written; later chunks were "
                 "not sent")
 
     def abandon(self) -> None:
@@ -201,13 +199,51 @@ class _Writer:
                         "it" if len(going) == 1 else "they")
 
 
+class _Written:
+    """The chunks Backdrop accepted, kept as runs of consecutive chunks ``[first number, last
+    number, first record, end record]``: a few numbers, however long the write."""
+
+    def __init__(self) -> None:
+        self.runs: list[list[int]] = []
+        self.chunks = 0
+        self.records = 0
+
+    def add(self, chunk: _Chunk) -> None:
+        self.chunks += 1
+        self.records += chunk.size
+        start, end = chunk.span
+        for run in reversed(self.runs[-8:]):  # chunks are answered in about their order
+            if run[1] + 1 == chunk.number:
+                run[1], run[3] = chunk.number, end
+                return
+            if run[0] - 1 == chunk.number:
+                run[0], run[2] = chunk.number, start
+                return
+        self.runs.append([chunk.number, chunk.number, start, end])
+        if len(self.runs) > 64:
+            self.runs = self.merged()
+
+    def merged(self) -> list[list[int]]:
+        merged: list[list[int]] = []
+        for run in sorted(self.runs):
+            if merged and merged[-1][1] + 1 == run[0]:
+                merged[-1][1], merged[-1][3] = run[1], run[3]
+            else:
+                merged.append(list(run))
+        return merged
+
+
 def numbers(values: list[int]) -> str:
     """``1 to 4 and 6``: sorted whole numbers as runs."""
-    runs: list[list[int]] = []
+    runs: list[tuple[int, int]] = []
     for value in values:
         if runs and value == runs[-1][1] + 1:
-            runs[-1][1] = value
+            runs[-1] = (runs[-1][0], value)
         else:
-            runs.append([value, value])
+            runs.append((value, value))
+    return _runs_text(runs)
+
+
+def _runs_text(runs: list[tuple[int, int]]) -> str:
     parts = [str(a) if a == b else f"{a} to {b}" for a, b in runs]
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

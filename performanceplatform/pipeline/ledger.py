@@ -75,7 +75,7 @@ class Ledger:
         """For each unit, whether all its records were written (``written``: how many of the
         first records, or the ``[start, end)`` positions of those written)."""
         spans = _merged([(0, written)] if isinstance(written, int) else list(written))
-        starts = [0, *self.ends[:-1]]
+        starts = [0, *self.ends][:len(self.ends)]
         done = [any(a <= start and end <= b for a, b in spans)
                 for start, end in zip(starts, self.ends, strict=True)]
         return done + [False] * (len(self.units) - len(done))

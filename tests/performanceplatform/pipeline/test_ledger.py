@@ -46,3 +46,9 @@ def test_a_single_unit_written_in_part_says_so():
     assert book.summary(2) == book.summary(((2, 4),)) == "part of it was written"
     assert book.summary(0) == "nothing was written"
     assert book.summary(5) == "it was written"
+
+
+def test_nothing_finished_nothing_written():
+    book = ledger()
+    book.units = [Unit("A"), Unit("B")]
+    assert book.summary(0) == "no period was written; 2 periods from A on were not"

@@ -282,8 +282,8 @@ def said_written(message: str, days: list[int], total: int) -> bool:
                 in message
         first = f"1 period was written: {label(0)}" if len(days) == 1 else \
             f"{len(days)} periods were written: {label(0)} to {label(days[-1])}"
-        return f"{first}; {periods(len(missing))[:-4]} from {label(len(days))} on " \
-            f"{periods(len(missing))[-3:]} not" in message
+        count, verb = periods(len(missing)).rsplit(" ", 1)
+        return f"{first}; {count} from {label(len(days))} on {verb} not" in message
     return (f"{periods(len(days))} written: {runs(days)}; {periods(len(missing))} not: "
             f"{runs(missing)})") in message
 
