@@ -15,6 +15,9 @@ measured in the same run:
   same run with ``build`` giving nothing (the fetching and JSON parsing alone: the floor);
 - records/s into the sandbox's Backdrop (gzip, HTTP, its validation and SQLite upserts),
   beside the discarding sink's figure;
+- the same two as rows per CPU second of the CLI (``ru_utime + ru_stime``): on a loaded
+  machine the wall-time rate follows the share of a core the CLI gets, the CPU rate what it
+  costs;
 - peak RSS at 100k and at 1M rows (ratio: flat means the same), beside an idle CLI's
   (``--version``: the interpreter and the imports);
 - the top 5 (own time) of a cProfile of the 1M run into the discarding sink.
@@ -49,11 +52,18 @@ class Measured:
     rows: int
     seconds: float
     peak_mb: float
+    cpu: float = 0.0  # CPU seconds of the child, from its start (imports included)
     profile: str = ""
 
     @property
     def rate(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_rate(self) -> float:
+        """Rows per CPU second: what a machine of its own would reach, where the loaded
+        machine's share of a core makes the wall-time rate wander."""
+        return self.rows / self.cpu if self.cpu else 0.0
 
 
 def run_child(url: str, rows: int, mode: str, folder: Path, profile: bool = False
@@ -74,7 +84,7 @@ def run_child(url: str, rows: int, mode: str, folder: Path, profile: bool = Fals
     result = json.loads(next(line[len(RESULT):] for line in stdout.splitlines()
                              if line.startswith(RESULT)))
     return Measured(result["rows"], result["seconds"], child.peak_kb / 1024,  # type: ignore
-                    result.get("profile", ""))
+                    child.cpu, result.get("profile", ""))  # type: ignore[attr-defined]
 
 
 def _communicate(child: subprocess.Popen) -> tuple[str, str]:
@@ -86,6 +96,7 @@ def _communicate(child: subprocess.Popen) -> tuple[str, str]:
             pump.join()
         child.returncode = os.waitstatus_to_exitcode(status)
         child.peak_kb = usage.ru_maxrss  # type: ignore[attr-defined]  # KB on Linux
+        child.cpu = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
         out.seek(0)
         err.seek(0)
         return out.read(), err.read()
@@ -181,6 +192,10 @@ def bench_records(rows: int, backdrop_rows: int, profile: bool = True) -> list[s
                      f"{large.rate:8.0f} records/s  fetch+parse alone {floor.rate:8.0f} rows/s"
                      f"  ratio {large.rate / floor.rate:5.2f}x  (target 50,000 records/s: "
                      f"{large.rate / 50_000:4.2f}x of it)")
+        lines.append(f"cpu      per CPU second of the CLI: discarding sink {large.cpu_rate:8.0f} "
+                     f"records  fetch+parse alone {floor.cpu_rate:8.0f} rows  ratio "
+                     f"{large.cpu_rate / floor.cpu_rate:5.2f}x  ({large.cpu:.1f} and "
+                     f"{floor.cpu:.1f} CPU s in {large.seconds:.1f} and {floor.seconds:.1f} s)")
         if backdrop_rows:
             into = measure(backdrop_rows, "backdrop")
             lines.append(f"records  {into.rows:,} GA4 rows into the sandbox Backdrop "
