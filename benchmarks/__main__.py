@@ -11,7 +11,10 @@ same run, and the ratio is what to read:
 - start: wall time of ``pp-collector --help`` vs a bare ``python -c pass``, and of the
   sandbox from launch to listening (it should stay under a second);
 - backfill: a year of daily GA4 periods at ``--concurrency 4`` vs 1 vs N·L/C
-  (``benchmarks/backfill.py``).
+  (``benchmarks/backfill.py``);
+- 1M GA4 rows: records/s into a discarding sink vs fetching alone, into the sandbox's
+  Backdrop vs the discarding sink; peak RSS of the CLI at 100k vs 1M rows vs an idle CLI;
+  the top 5 of a profile of the 1M run (``benchmarks/records.py``).
 """
 
 from __future__ import annotations
@@ -124,6 +127,10 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=20000, help="records per figure")
     parser.add_argument("--backfill-days", type=int, default=365,
                         help="daily periods of the back-fill figure (0: skip it)")
+    parser.add_argument("--ga-rows", type=int, default=1_000_000,
+                        help="GA4 rows of the records and memory figures (0: skip them)")
+    parser.add_argument("--backdrop-rows", type=int, default=200_000,
+                        help="GA4 rows of the records into the sandbox Backdrop figure")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         process, url = start_sandbox(Path(tmp))
@@ -150,7 +157,11 @@ def main() -> int:
         from benchmarks.backfill import Scenario, bench_backfill, report
 
         scenario = Scenario(days=args.backfill_days)
-        print("\n".join(report(scenario, bench_backfill(scenario))))
+        print("\n".join(report(scenario, bench_backfill(scenario))), flush=True)
+    if args.ga_rows:
+        from benchmarks import records as ga_rows
+
+        print("\n".join(ga_rows.bench_records(args.ga_rows, args.backdrop_rows)))
     return 0
 
 

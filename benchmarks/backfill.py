@@ -1,14 +1,14 @@
 """The back-fill of issue 9: a year of daily GA4 periods, fetched N at a time.
 
 365 daily periods × 200 rows, 100 ms per GA4 request and 20 ms per Backdrop POST (latency
-injected in the sandbox, served from this process in threads), written by the real CLI in a
-child process with ``--concurrency 4`` and ``--concurrency 1``. Each figure is printed beside
-the baselines measured in the same run:
+injected in the sandbox, which runs in a process of its own: ``benchmarks/sandbox.py``),
+written by the real CLI in a child process with ``--concurrency 4`` and ``--concurrency 1``.
+Each figure is printed beside the baselines measured in the same run:
 
-- concurrency 1 (one period after another, as the original did);
+- concurrency 1 (one period after another and one POST after another, as the original did);
 - N·L/C, the time the requests alone take with C in flight (365 × 0.1 s / 4 = 9.1 s);
-- the POST floor: the run writes its 730 chunks one POST at a time, in plan order (so that
-  what Backdrop receives does not depend on the concurrency): 730 × 20 ms = 14.6 s.
+- the POST floor with C POSTs in flight: 730 × 20 ms / C (the run starts its POSTs in plan
+  order, at most C at once: ``pipeline/writer.py``).
 
     python -m benchmarks.backfill [--days 365] [--rows 200]
 """
@@ -27,10 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from performanceplatform.sandbox.config import SandboxConfig
-from performanceplatform.sandbox.registry import build_sandbox
+from benchmarks.sandbox import TOKEN, SandboxProcess
 
-TOKEN = "bench-token"
 CHUNK = 100  # the default chunk-size
 CLIENT_ID = "123-bench.apps.googleusercontent.com"
 
@@ -50,9 +48,9 @@ class Scenario:
         """N·L/C: the source requests alone, ``concurrency`` at a time."""
         return self.days * self.request_latency / concurrency
 
-    @property
-    def post_floor(self) -> float:
-        return self.posts * self.post_latency
+    def post_floor(self, concurrency: int) -> float:
+        """The POSTs alone, ``concurrency`` at a time."""
+        return self.posts * self.post_latency / concurrency
 
 
 def write_inputs(folder: Path, url: str, days: int) -> list[str]:
@@ -89,7 +87,7 @@ def write_inputs(folder: Path, url: str, days: int) -> list[str]:
 class Run:
     seconds: float
     cli_cpu: float      # CPU seconds of the collector process
-    sandbox_cpu: float  # CPU seconds of this process: the simulated GA4 and Backdrop
+    sandbox_cpu: float  # CPU seconds of the sandbox process: the simulated GA4 and Backdrop
 
 
 def _cpu(who: int) -> float:
@@ -97,27 +95,27 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_run(sandbox, scenario: Scenario, args: list[str], concurrency: int,
+def timed_run(sandbox: SandboxProcess, scenario: Scenario, args: list[str], concurrency: int,
               folder: Path) -> Run:
     sandbox.reset()
-    sandbox.faults.add([
+    sandbox.add_faults([
         {"service": "ga4", "status": None, "delay": scenario.request_latency,
          "count": scenario.days},
         {"service": "backdrop", "status": None, "delay": scenario.post_latency,
          "count": scenario.posts}])
     env = {**os.environ, "PP_COLLECTOR_SANDBOX_URL": sandbox.url,
            "PP_COLLECTOR_LOG_DIR": str(folder), "LOGLEVEL": "WARNING"}
-    cpu_before = _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
+    cpu_before = _cpu(resource.RUSAGE_CHILDREN), sandbox.cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "performanceplatform.collector", *args,
                            "--concurrency", str(concurrency)], env=env, capture_output=True,
                           text=True)
     elapsed = time.perf_counter() - started
     cpu = (_cpu(resource.RUSAGE_CHILDREN) - cpu_before[0],
-           _cpu(resource.RUSAGE_SELF) - cpu_before[1])
+           sandbox.cpu_seconds() - cpu_before[1])
     if done.returncode != 0:
         raise SystemExit(f"back-fill at concurrency {concurrency} failed: {done.stderr[-500:]}")
-    posts = [r for r in sandbox.requests if r.get("service") == "backdrop"]
+    posts = [r for r in sandbox.requests() if r.get("service") == "backdrop"]
     if len(posts) != scenario.posts:
         raise SystemExit(f"expected {scenario.posts} POSTs, Backdrop got {len(posts)}")
     return Run(elapsed, *cpu)
@@ -125,9 +123,8 @@ def timed_run(sandbox, scenario: Scenario, args: list[str], concurrency: int,
 
 def bench_backfill(scenario: Scenario, concurrencies: tuple[int, ...] = (4, 1)
                    ) -> dict[int, Run]:
-    config = SandboxConfig(auto_data_sets=True, auto_token=TOKEN,
-                           services={"ga4": {"rows_per_day": scenario.rows}})
-    with tempfile.TemporaryDirectory() as tmp, build_sandbox(config) as sandbox:
+    with tempfile.TemporaryDirectory() as tmp, \
+            SandboxProcess({"ga4": {"rows_per_day": scenario.rows}}) as sandbox:
         folder = Path(tmp)
         args = write_inputs(folder, sandbox.url, scenario.days)
         return {c: timed_run(sandbox, scenario, args, c, folder) for c in concurrencies}
@@ -145,11 +142,11 @@ def report(scenario: Scenario, runs: dict[int, Run]) -> list[str]:
             line += f"  speed-up over concurrency 1 {one / run.seconds:5.2f}x"
         line += f"  (CPU: collector {run.cli_cpu:5.1f} s, sandbox {run.sandbox_cpu:5.1f} s)"
         lines.append(line)
-    times = {c: run.seconds for c, run in runs.items()}
-    lines.append(f"backfill POST floor ({scenario.posts} POSTs x "
-                 f"{scenario.post_latency * 1000:.0f} ms, one at a time in plan order) "
-                 f"{scenario.post_floor:5.1f} s; best run / floor "
-                 f"{min(times.values()) / scenario.post_floor:5.2f}x")
+    for concurrency, run in sorted(runs.items(), reverse=True):
+        floor = scenario.post_floor(concurrency)
+        lines.append(f"backfill POST floor at concurrency {concurrency:2d} ({scenario.posts} "
+                     f"POSTs x {scenario.post_latency * 1000:.0f} ms / {concurrency}) "
+                     f"{floor:5.1f} s; run / floor {run.seconds / floor:5.2f}x")
     return lines
 
 

@@ -20,12 +20,13 @@ import datetime as dt
 import gzip
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin
 
 import requests
 
+from performanceplatform.client.chunks import ChunkProgress
 from performanceplatform.transport.http import (
     USER_AGENT,
     RetryPolicy,
@@ -34,7 +35,7 @@ from performanceplatform.transport.http import (
     redact_url,
     send,
 )
-from performanceplatform.utils.errors import CollectorError, SinkError
+from performanceplatform.utils.errors import SinkError
 
 log = logging.getLogger(__name__)
 
@@ -194,18 +195,25 @@ class BaseClient:
     def _put(self, path: str, data: Any) -> Any:
         return self._request("PUT", path, data=data)
 
-    def _post(self, path: str, data: Any, chunk_size: int = 0) -> Any:
+    def _post(self, path: str, data: Any, chunk_size: int = 0, in_flight: int = 1) -> Any:
         if chunk_size > 0:
-            return self._post_chunks(path, data, chunk_size)
+            return self._post_chunks(path, data, chunk_size, in_flight)
         if is_chunkable(data) and not isinstance(data, list):
             data = list(data)
         return self._request("POST", path, data=data)
 
-    def _post_chunks(self, path: str, data: Iterable[Any], chunk_size: int) -> None:
+    def _post_chunks(self, path: str, data: Iterable[Any], chunk_size: int,
+                     in_flight: int = 1) -> None:
+        """One POST per chunk, in order; with ``in_flight`` > 1, that many at once
+        (``client.in_flight``; never in a dry run, whose log shows each POST in turn)."""
         if not is_chunkable(data):
             raise ChunkingError("Can only chunk on lists")
-        progress = _Progress()
+        progress = ChunkProgress()
         chunks = iter_chunks(data, chunk_size)
+        if in_flight > 1 and not self._dry_run:
+            from performanceplatform.client.in_flight import post_in_flight
+
+            return post_in_flight(self, path, chunks, in_flight, progress)
         while (chunk := progress.next_chunk(chunks)) is not None:
             log.info("Sending chunk %d", progress.chunks + 1)
             try:
@@ -217,48 +225,3 @@ class BaseClient:
             progress.records += len(chunk)
             progress.chunks += 1
         return None
-
-
-def counted(number: int, noun: str) -> str:
-    """``1 record``, ``2 records``, ``0 records``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _was(number: int) -> str:
-    return "was" if number == 1 else "were"
-
-
-class _Progress:
-    """What a chunked POST has written, so a failing source can say so."""
-
-    def __init__(self) -> None:
-        self.records = 0
-        self.chunks = 0
-
-    def failed(self, size: int) -> str:
-        """What a failed chunk of ``size`` records leaves: ``chunk 2 (1 record) not written;
-        1 earlier chunk with 2 records was written; later chunks were not sent``."""
-        if self.chunks:
-            earlier = (f"{counted(self.chunks, 'earlier chunk')} with "
-                       f"{counted(self.records, 'record')} {_was(self.chunks)} written")
-        else:
-            earlier = "nothing was written before it"
-        return (f"chunk {self.chunks + 1} ({counted(size, 'record')}) not written; {earlier}; "
-                "later chunks were not sent")
-
-    def next_chunk(self, chunks: Iterator[list[Any]]) -> list[Any] | None:
-        """The next chunk, or None at the end. When the records' source fails after some
-        chunks were written, the error says how many (a re-run overwrites them by ``_id``)."""
-        try:
-            return next(chunks)
-        except StopIteration:
-            return None
-        except Exception as exc:
-            if self.records:
-                written = (f"{counted(self.records, 'record')} in "
-                           f"{counted(self.chunks, 'chunk')} {_was(self.records)} written "
-                           "before the failure; the rest were not")
-                log.error("%s", written)
-                if isinstance(exc, CollectorError) and exc.args:
-                    exc.args = (f"{exc.args[0]} ({written})", *exc.args[1:])
-            raise

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from performanceplatform.client.base import BaseClient, counted
+from performanceplatform.client.base import BaseClient
+from performanceplatform.client.chunks import counted
 from performanceplatform.utils import writes
 from performanceplatform.utils.errors import ConfigError, SinkError
 
@@ -43,22 +44,25 @@ class DataSet(BaseClient):
     def get(self, query_parameters: dict[str, Any] | None = None) -> Any:
         return self._get("", params=query_parameters)
 
-    def post(self, records: Any, chunk_size: int = 0) -> Any:
-        """POST records: one request, or one per ``chunk_size`` records of any iterable.
+    def post(self, records: Any, chunk_size: int = 0, in_flight: int = 1) -> Any:
+        """POST records: one request, or one per ``chunk_size`` records of any iterable
+        (``in_flight`` of them at once: ``client.in_flight``).
 
         After ``empty_data_set()`` a failed write says that the data set was emptied and what
         it holds now (only what this write got in before the failure). Within a run
         (``utils.writes``) every record is seen on its way, for the run's duplicate-id check."""
         run = writes.current()
         try:
-            return self._post("", run.watch(records) if run else records, chunk_size=chunk_size)
+            return self._post("", run.watch(records) if run else records, chunk_size=chunk_size,
+                              in_flight=in_flight)
         except SinkError as exc:
             if not self._emptied:
                 raise
             raise SinkError(f"{exc}; the data set was emptied before this write and now holds "
                             f"{_holds(exc.written_records)}: re-run to fill it", url=exc.url,
                             status=exc.status, written_records=exc.written_records,
-                            written_chunks=exc.written_chunks) from exc
+                            written_chunks=exc.written_chunks,
+                            written_ranges=exc.written_ranges) from exc
 
     def empty_data_set(self) -> Any:
         """Remove every record: ``PUT []``."""

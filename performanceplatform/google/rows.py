@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from performanceplatform.records.periods import DEFAULT_FREQUENCY
@@ -76,13 +77,20 @@ def row_datetime(values: Mapping[str, Any], source: str, strict: bool,
     else:
         return None
     try:
-        return dt.datetime.strptime(text, form)
+        return _parsed(text, form)
     except ValueError:
         if strict:
             raise SourceError(f"{source}: row has a date that is not {form}: {text!r}")
         log.warning("%s: a row's date %r is not a date; its record has no datetime", source,
                     text)
         return None
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str, form: str) -> dt.datetime:
+    """``strptime``, remembered: a period's rows share a handful of dates (datetimes are
+    immutable, so sharing one is safe)."""
+    return dt.datetime.strptime(text, form)
 
 
 def to_item(dimensions: Sequence[str], dimension_values: Sequence[Any],

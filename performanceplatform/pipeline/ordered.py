@@ -4,7 +4,8 @@
 being consumed, so memory holds at most ``ahead + 1`` results whatever the number of units.
 A unit whose work raised raises, in its turn, when its result is asked for; the units after
 it are cancelled (those already running are told to stop through ``done``; their results
-are dropped).
+are dropped, and their end is waited for). A run stopped otherwise (a signal, the consumer
+closing the iteration, ``given_up``) does not wait for requests in flight.
 
 With one worker nothing runs in another thread: each unit is worked on when its result is
 asked for, exactly as a plain loop would.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import contextvars
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import TypeVar
@@ -28,7 +29,8 @@ POLL_SECONDS = 0.1  # how often a wait for a unit looks whether the run was give
 
 def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
              ahead: int | None = None, done: threading.Event | None = None,
-             given_up: threading.Event | None = None) -> Iterator[tuple[U, R]]:
+             given_up: threading.Event | None = None
+             ) -> Generator[tuple[U, R], None, None]:
     """``(unit, work(unit))`` for every unit, in order, ``workers`` at a time. ``done`` is
     set when the results are no longer wanted (the end, a failure, the consumer stopping),
     so that work still running can stop early. ``given_up``, set by someone else (the
@@ -48,6 +50,7 @@ def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
             pending.append((unit, pool.submit(context.run, work, unit)))
             return
 
+    settle = False  # whether to wait for the units still running
     try:
         for _ in range(ahead):
             submit()
@@ -58,10 +61,14 @@ def in_order(units: Iterable[U], work: Callable[[U], R], workers: int,
                 return
             submit()
             yield unit, result  # type: ignore[misc]
+        settle = True
+    except Exception:  # a unit failed: the others stop at their next row
+        settle = True
+        raise
     finally:
         if done is not None:
             done.set()
-        pool.shutdown(wait=not (given_up and given_up.is_set()), cancel_futures=True)
+        pool.shutdown(wait=settle, cancel_futures=True)
 
 
 _GIVEN_UP = object()

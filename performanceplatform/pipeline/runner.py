@@ -2,11 +2,14 @@
 
     check ─► plan ─► fetch (``concurrency`` workers, plan order) ─► build ─► sink
 
-With more than one worker, records are built in a producer thread and written by the
-calling thread as they come (POSTs in order, one at a time, while later units are being
-fetched): the Backdrop requests are exactly those of a run with one worker. The calling
-thread does the writing, so what the sink reports into the run's context (the CLI's write
-counts) stays in that context.
+Units are fetched by the pool while the calling thread builds the records of each unit in
+plan order, record by record, and chunks them as they come (memory: the pool's look-ahead of
+fetched rows, one chunk, the POSTs in flight). The chunks are POSTed
+``settings.posts_in_flight`` at a time (``client.in_flight``: started in plan order, the
+same chunks and bodies as a run with one worker; a chunk sharing an ``_id`` with one in
+flight waits for it). With one worker, one POST after another, exactly as before. The
+POSTing threads run in copies of the run's context, so what the sink reports (the CLI's
+write counts) reaches the run.
 
 Runs that must see every record first (``empty-data-set``, plugins, collectors that say
 ``whole_set``) still fetch concurrently, then write once everything is built.
@@ -16,9 +19,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import queue
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -32,9 +34,6 @@ from performanceplatform.utils.errors import SinkError
 
 log = logging.getLogger(__name__)
 
-QUEUED_UNITS = 2  # built units waiting for the writer, beyond the pool's look-ahead
-JOIN_SECONDS = 5.0  # how long a stopped run waits for its producer thread
-_END = object()
 
 
 def check(collector: Collector, credentials: Any, query: Any, options: Any) -> None:
@@ -98,7 +97,8 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
         units = collector.plan(query, options, start_at, end_at)
         log.info("%s: %s to fetch, %d at a time", collector.source,
                  _plural(len(units), collector.unit_noun), min(workers, max(len(units), 1)))
-        sink = data_set_sink(data_set_config, collector.sink_options(options))
+        sink = data_set_sink(data_set_config, collector.sink_options(options),
+                             settings.posts_in_flight(options))
         builder = _builder(options, collector)
         whole = sink.must_see_all or builder.must_see_all or collector.whole_set
         ledger = Ledger(units, collector.unit_noun, None if whole else sink.chunk_size)
@@ -106,10 +106,8 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
             if whole:
                 collector.write_all(sink, builder.finish(list(builder.checked(ledger.drain(
                     _events(collector, units, workers, builder))))))
-            elif workers > 1:
-                _write_pipelined(collector, units, workers, builder, sink, ledger)
             else:
-                sink.write(builder.checked(ledger.drain(_events(collector, units, 1, builder))))
+                _write_streaming(collector, units, workers, builder, sink, ledger)
         except SinkError as exc:
             raise ledger.sink_failed(exc)
     finally:
@@ -128,10 +126,11 @@ def _plan_only(planned: list[Planned], collector: Collector, credentials: Any, q
             collector.close()
 
 
-def data_set_sink(data_set_config: dict[str, Any], options: Mapping[str, Any]):
+def data_set_sink(data_set_config: dict[str, Any], options: Mapping[str, Any],
+                  in_flight: int = 1):
     from performanceplatform.pipeline.sink import Sink
 
-    return Sink(data_set_config, options)
+    return Sink(data_set_config, options, in_flight)
 
 
 def _builder(options: Mapping[str, Any], collector: Collector):
@@ -143,7 +142,7 @@ def _builder(options: Mapping[str, Any], collector: Collector):
 
 
 def _events(collector: Collector, units: list[Unit], workers: int, builder: Any,
-            given_up: threading.Event | None = None) -> Iterator[Event]:
+            given_up: threading.Event | None = None) -> Generator[Event, None, None]:
     """``(unit, its records)`` in plan order: rows fetched ``workers`` units at a time, built
     in plan order in this thread."""
     done = threading.Event()
@@ -159,57 +158,29 @@ def _events(collector: Collector, units: list[Unit], workers: int, builder: Any,
             kept.append(row)
         return kept
 
-    for unit, rows in in_order(units, work, workers, done=done, given_up=given_up):
-        yield unit, builder.records(collector.build(unit, rows))
+    results = in_order(units, work, workers, done=done, given_up=given_up)
+    try:
+        for unit, rows in results:
+            yield unit, builder.records(collector.build(unit, rows))
+    finally:
+        results.close()  # the pool ends now, not when the generator is collected
 
 
 class _Abandoned(Exception):
     """A unit whose fetch stopped because the run no longer wants it (never reported)."""
 
 
-def _write_pipelined(collector: Collector, units: list[Unit], workers: int, builder: Any,
+def _write_streaming(collector: Collector, units: list[Unit], workers: int, builder: Any,
                      sink: Any, ledger: Ledger) -> None:
-    """Build records in a producer thread; write them from this one as they come."""
-    handoff: queue.Queue = queue.Queue(maxsize=QUEUED_UNITS)
-    stop = threading.Event()
+    """Build each unit's records in this thread as its rows come (fetched ``workers`` at a
+    time by the pool) and write them chunk by chunk, the POSTs in flight in threads of their
+    own. A POST that fails ends the wait for units at once."""
+    from performanceplatform.client.in_flight import when_a_post_fails
 
-    def produce() -> None:
-        try:
-            for unit, records in _events(collector, units, workers, builder, stop):
-                if not _put(handoff, stop, (unit, list(records))):
-                    return
-        except BaseException as exc:  # handed to the writer, raised there in its turn
-            _put(handoff, stop, exc)
-            return
-        _put(handoff, stop, _END)
-
-    context = contextvars.copy_context()
-    producer = threading.Thread(target=context.run, args=(produce,), name="pp-build",
-                                daemon=True)
-    producer.start()
+    given_up = threading.Event()
+    events = _events(collector, units, workers, builder, given_up)
     try:
-        sink.write(builder.checked(ledger.drain(_received(handoff))))
+        with when_a_post_fails(given_up.set):
+            sink.write(builder.checked(ledger.drain(events)))
     finally:
-        stop.set()  # the producer and the pool stop without waiting for requests in flight
-        producer.join(timeout=JOIN_SECONDS)
-
-
-def _put(handoff: queue.Queue, stop: threading.Event, item: Any) -> bool:
-    """Put ``item`` unless the writer has stopped; whether it was put."""
-    while not stop.is_set():
-        try:
-            handoff.put(item, timeout=0.1)
-            return True
-        except queue.Full:
-            continue
-    return False
-
-
-def _received(handoff: queue.Queue) -> Iterator[Event]:
-    while True:
-        item = handoff.get()
-        if item is _END:
-            return
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+        events.close()  # a failed write leaves it suspended: the pool stops now

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 64
+MAX_POSTS_IN_FLIGHT = 4  # Backdrop writes at once, whatever the concurrency
 ENV = "PP_COLLECTOR_CONCURRENCY"
 
 QUERY_FILE = "query config"
@@ -86,3 +87,9 @@ def concurrency(options: Mapping[str, Any] | None, limit: int | None, source: st
                  source)
         return limit
     return wanted
+
+
+def posts_in_flight(options: Mapping[str, Any] | None) -> int:
+    """How many POSTs a run has in flight: its concurrency (before the source's cap, which is
+    the source API's, not Backdrop's), at most ``MAX_POSTS_IN_FLIGHT``."""
+    return min(concurrency(options, None, ""), MAX_POSTS_IN_FLIGHT)

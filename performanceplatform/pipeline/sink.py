@@ -20,10 +20,12 @@ _NONE = object()
 class Sink:
     """Where one run's records go, with the ``chunk-size`` and ``empty-data-set`` options."""
 
-    def __init__(self, data_set_config: dict[str, Any], options: Mapping[str, Any]):
+    def __init__(self, data_set_config: dict[str, Any], options: Mapping[str, Any],
+                 in_flight: int = 1):
         from performanceplatform.sinks.pusher import Pusher
 
         self._pusher = Pusher(data_set_config, dict(options))
+        self.in_flight = in_flight  # POSTs at once (``client.in_flight``)
 
     @property
     def chunk_size(self) -> int:
@@ -47,11 +49,11 @@ class Sink:
         data_set.post(records)
 
     def write(self, records: Iterable[dict[str, Any]]) -> None:
-        """Write the records, in order, chunk by chunk as they come; nothing at all when
-        there are none (as ``Pusher`` does for a list)."""
+        """Write the records, in order, chunk by chunk as they come, ``in_flight`` POSTs at
+        once; nothing at all when there are none (as ``Pusher`` does for a list)."""
         stream = iter(records)
         first = next(stream, _NONE)
         if first is _NONE:
             log.info("Doing nothing - no data to push")
             return
-        self._pusher.push(chain([first], stream))
+        self._pusher.push(chain([first], stream), self.in_flight)

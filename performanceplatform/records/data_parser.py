@@ -20,9 +20,11 @@ them (for GA: the query's dimensions in order, then ``datetime``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
+from functools import lru_cache
 from itertools import zip_longest
 from typing import Any, TypeGuard
 
@@ -210,9 +212,14 @@ def build_document(
         id_string = get_string_for_data_id(
             data_type, timestamp, doc.get("timeSpan"), _py2_values(dimensions)
         )
-    log.debug("id string %r (%s)", id_string, type(id_string).__name__)
+    if _debugging():
+        log.debug("id string %r (%s)", id_string, type(id_string).__name__)
     doc["_id"], doc["humanId"] = value_id(id_string)
     return doc
+
+
+def _debugging() -> bool:
+    return log.isEnabledFor(logging.DEBUG)
 
 
 def _map_keys(mappings: Mapping[str, str], layers: Sequence[Mapping]) -> Document:
@@ -300,10 +307,21 @@ def get_string_for_data_id(
     """The default id string: ``data_type``, the compact UTC ``timestamp``
     (``%Y%m%d%H%M%S``), ``time_span`` and each value's Python 2 text, joined by ``_``;
     None parts (data type or time span) are left out."""
-    parts = [data_type, timestamp.strftime("%Y%m%d%H%M%S"), time_span]
-    parts.extend(py2_str(value) for value in values)
-    return "_".join(part for part in parts if part is not None)
+    is_datetime = isinstance(timestamp, dt.datetime)
+    offset = timestamp.utcoffset() if is_datetime else None
+    parts = [data_type, _compact(timestamp, is_datetime, offset), time_span]
+    parts += [value if type(value) is str else py2_str(value) for value in values]
+    if data_type is None or time_span is None:  # py2_str never gives None
+        parts = [part for part in parts if part is not None]
+    return "_".join(parts)  # type: ignore[arg-type]
 
+
+@lru_cache(maxsize=1024)
+def _compact(timestamp: Any, is_datetime: bool, offset: Any) -> str:
+    """``%Y%m%d%H%M%S``, remembered per timestamp (a period's records share one). The kind
+    and the offset are part of the key: equal instants in other zones have other local
+    fields."""
+    return timestamp.strftime("%Y%m%d%H%M%S")
 
 
 _checked_id_fields = checked_id_fields  # its name before issue 9, for code not yet moved on

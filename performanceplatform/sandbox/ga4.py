@@ -58,6 +58,11 @@ Settings in ``config.services["ga4"]``:
 ``quota_limits``          ``{"tokensPerHour": 20, ...}``: lower limits than a standard
                           property's (one count for the whole simulator, every property;
                           it starts again at a reset)
+``cache_answers``         true: a report asked again (same property, same body) is answered
+                          with the bytes of its first answer (not a behaviour of Google's:
+                          it lets a benchmark measure the collector rather than the
+                          simulator's generating of rows; quotas still count every request;
+                          kept across resets)
 """
 
 from __future__ import annotations
@@ -125,6 +130,7 @@ class GoogleAnalyticsData(Service):
         self.config = config
         self.reports = 0
         self._lock = threading.Lock()
+        self._answers: dict[tuple[str, bytes], bytes] = {}  # ``cache_answers``
 
 
     def reset(self) -> None:
@@ -140,13 +146,16 @@ class GoogleAnalyticsData(Service):
         if not (request.bearer or "").startswith(ACCESS_PREFIX):
             return _error(401, "UNAUTHENTICATED",
                           "Request had invalid authentication credentials.")
+        key = (request.path, request.body)
+        cached = self._answers.get(key)
         try:
             body = request.json() if request.body else {}
             if not isinstance(body, dict):
                 raise ValueError("the body must be a JSON object")
-            report = Report(match.group(1), body, self.settings,
-                            realtime=match.group(2) == "runRealtimeReport")
-            answer = report.answer()
+            if cached is None:
+                report = Report(match.group(1), body, self.settings,
+                                realtime=match.group(2) == "runRealtimeReport")
+                answer = report.answer()
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return _error(400, "INVALID_ARGUMENT", str(exc))
         limits = {**STANDARD_QUOTA, **(self.settings.get("quota_limits") or {})}
@@ -158,9 +167,14 @@ class GoogleAnalyticsData(Service):
         if spent is not None:
             return _error(429, "RESOURCE_EXHAUSTED",
                           f"Exhausted {TOKEN_QUOTAS[spent]} for property {match.group(1)}.")
+        if cached is not None:
+            return Response(200, cached, "application/json")
         if body.get("returnPropertyQuota"):
             answer["propertyQuota"] = _quota(used, limits)
-        return json_response(answer)
+        response = json_response(answer)
+        if self.settings.get("cache_answers") and not body.get("returnPropertyQuota"):
+            self._answers[key] = response.body
+        return response
 
     def _spent_quota(self, limits: dict[str, int]) -> str | None:
         """The token quota the next request would overspend, if any."""

@@ -30,6 +30,7 @@ server adds what every service needs:
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import random
@@ -369,6 +370,8 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             entry = {
                 "method": request.method, "path": request.path, "query": request.query,
                 "service": name, "gzip": gzipped, "body_bytes": len(raw),
+                # which body (after gzip): tells requests apart when they may come in any order
+                "body_digest": hashlib.blake2b(request.body, digest_size=8).hexdigest(),
                 "authorization": _scheme_only(self.headers.get("Authorization")),
                 "content_type": self.headers.get("Content-Type"),
                 "user_agent": self.headers.get("User-Agent"),

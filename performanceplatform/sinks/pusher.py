@@ -26,8 +26,8 @@ class Pusher:
         self.chunk_size = options.get("chunk-size", DEFAULT_CHUNK_SIZE)
         self.empty_data_set = options.get("empty-data-set", False)
 
-    def push(self, data: Any) -> None:
-        """Write ``data`` (a list or any iterable of records).
+    def push(self, data: Any, in_flight: int = 1) -> None:
+        """Write ``data`` (a list or any iterable of records), ``in_flight`` POSTs at once.
 
         With ``empty-data-set`` the records are all fetched before the data set is emptied,
         so a source failure half-way never leaves it empty. Otherwise an iterator is streamed
@@ -40,4 +40,4 @@ class Pusher:
             return
         if self.empty_data_set:
             self.data_set.empty_data_set()
-        self.data_set.post(data, chunk_size=self.chunk_size)
+        self.data_set.post(data, chunk_size=self.chunk_size, in_flight=in_flight)

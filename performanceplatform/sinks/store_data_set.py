@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from performanceplatform.client.base import counted, encode_json
+from performanceplatform.client.base import encode_json
+from performanceplatform.client.chunks import counted
 from performanceplatform.client.data_set import DataSet
 from performanceplatform.sinks.base import Sink, as_posted
 from performanceplatform.utils.errors import SinkError
@@ -25,8 +26,9 @@ class StoreDataSet(DataSet):
         super().__init__(sink.describe(), None, dry_run)
         self.sink = sink
 
-    def post(self, records: Any, chunk_size: int = 0) -> Any:
-        """Write records, chunk by chunk as the Backdrop client does; then close the store."""
+    def post(self, records: Any, chunk_size: int = 0, in_flight: int = 1) -> Any:
+        """Write records, chunk by chunk as the Backdrop client does, one chunk at a time
+        (a store connection is not shared between threads); then close the store."""
         try:
             return super().post(records, chunk_size=chunk_size)
         finally:

@@ -20,6 +20,9 @@ DATE_TIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
 )
 MAX_INT = 2**63
+# the shape collectors write (``2018-01-01T00:00:00+00:00``): parsed by the standard library,
+# which gives the same datetime as dateutil for it, much faster; anything else, dateutil
+PLAIN_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}$")
 
 
 class InvalidRecord(Exception):
@@ -62,7 +65,7 @@ def _parse_times(record: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         if key not in record or not isinstance(record[key], str):
             continue
         try:
-            value = date_parser.parse(record[key])
+            value = _parse_time(record[key])
         except (ValueError, OverflowError) as exc:
             if "out of range" in str(exc) or "must be in" in str(exc):
                 error = f"{record[key]} in the {key} field is not a valid date"
@@ -73,6 +76,15 @@ def _parse_times(record: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
             value = value.replace(tzinfo=dt.timezone.utc)
         parsed[key] = value.astimezone(dt.timezone.utc)
     return parsed, error
+
+
+def _parse_time(text: str) -> dt.datetime:
+    if PLAIN_TIME.match(text):
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass  # out of range: dateutil's message
+    return date_parser.parse(text)
 
 
 def _record_error(record: dict[str, Any]) -> str | None:

@@ -98,11 +98,15 @@ class SinkError(CollectorError):
         status: int | None = None,
         written_records: int = 0,
         written_chunks: int = 0,
+        written_ranges: tuple[tuple[int, int], ...] | None = None,
     ):
         self.url = url
         self.status = status
         self.written_records = written_records
         self.written_chunks = written_chunks
+        # the records written, as [start, end) positions in the write, when they are not
+        # simply the first ``written_records`` (several POSTs were in flight)
+        self.written_ranges = written_ranges
         super().__init__(message)
 
 

@@ -9,8 +9,9 @@ data set (``client.DataSet``) reports into the current one as it posts. The run 
 - which records shared an ``_id`` while differing in some other field: Backdrop keeps only
   the last of them, so the run logs one warning with their number and the first few ids.
   Records identical in everything are harmless and not counted. At most
-  ``MAX_TRACKED_IDS`` ids are remembered (about 100 bytes each), so memory stays bounded on
-  the longest back-fill; past that the check covers the first ones only.
+  ``MAX_TRACKED_IDS`` ids are remembered (as hashes: about 100 bytes each, 10 MB in all), so
+  memory stays flat on the longest back-fill; past that the check covers the first ones
+  only (a misconfigured ``idMapping`` shows within the first records).
 
 The current run is a context variable: runs in other threads (Stagecraft's workers) keep
 their own. A sink used outside a run (a library caller) records nothing.
@@ -22,13 +23,14 @@ import contextvars
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-MAX_TRACKED_IDS = 1_000_000
+MAX_TRACKED_IDS = 100_000
 SHOWN_IDS = 5
 
 _current: contextvars.ContextVar[Writes | None] = contextvars.ContextVar("pp_collector_writes",
@@ -43,7 +45,8 @@ class Writes:
         self.chunks = 0
         self.would_write = 0  # records a dry run would have written
         self.emptied = False
-        self._digests: dict[str, bytes] = {}
+        self._lock = threading.Lock()  # several POSTs may be in flight
+        self._digests: dict[int, int] = {}  # hash of the _id -> hash of the record
         self._clashing: dict[str, None] = {}  # ordered set of the ids that clash
 
     # -- what the sink reports ---------------------------------------------------------
@@ -67,8 +70,9 @@ class Writes:
 
     def wrote(self, count: int) -> None:
         """One POST of ``count`` records was accepted."""
-        self.records += count
-        self.chunks += 1
+        with self._lock:
+            self.records += count
+            self.chunks += 1
 
     def would_have_written(self, count: int) -> None:
         """A dry run's POST of ``count`` records (not sent)."""
@@ -83,10 +87,10 @@ class Writes:
             return
         key = str(record["_id"])
         digest = _digest(record)
-        known = self._digests.get(key)
+        known = self._digests.get(hash(key))
         if known is None:
             if len(self._digests) < MAX_TRACKED_IDS:
-                self._digests[key] = digest
+                self._digests[hash(key)] = digest
         elif known != digest:
             self._clashing[key] = None
 
@@ -119,9 +123,14 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _digest(record: Mapping[str, Any]) -> bytes:
-    text = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+def _digest(record: Mapping[str, Any]) -> int:
+    """A hash of the record's fields whatever their order (a value's type counts: 1 is not
+    1.0); records holding lists or other unhashable values are hashed through JSON."""
+    try:
+        return hash(tuple(sorted((key, type(value), value) for key, value in record.items())))
+    except TypeError:
+        text = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
+        return hash(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest())
 
 
 @contextmanager

@@ -7,6 +7,12 @@ the real CLI in a subprocess on the rendered inputs with the clock frozen, recor
 writes to Backdrop, and compares. The result is an ``Outcome`` whose ``report()`` says what
 differed.
 
+With several POSTs in flight (``--concurrency`` above 1) Backdrop may get a run's POSTs in
+another order than they were started: each write is answered as the recorded write with its
+body, and the writes are compared in the recorded order, provided none came earlier than
+the window of POSTs in flight allows (``in_sent_order``). At concurrency 1 they are compared
+as they came.
+
 Developers can run it by hand::
 
     python -m tests.golden.replay SCENARIO_DIR_OR_NAME [...]
@@ -195,6 +201,8 @@ class Write:
     body: Any
     gzip: bool
     error: str | None = None
+    answered_as: int | None = None  # the recorded write whose answer it got
+    same_body: bool = False          # ... because it has that write's body
 
 
 @dataclass
@@ -222,8 +230,9 @@ class Answer:
 class ReplayServer:
     """Serves a scenario's recorded answers on 127.0.0.1 and records the Backdrop writes."""
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, posts_in_flight: int = 1):
         self.scenario = scenario
+        self.posts_in_flight = posts_in_flight
         self.stale = scenario.stale_authorization
         self.used: list[int] = []
         self.writes: list[Write] = []
@@ -280,11 +289,21 @@ class ReplayServer:
         self, method: str, path: str, headers: dict[str, str], body: bytes
     ) -> Answer:
         write = _parse_write(method, path, headers, body)
-        with self._lock:
-            position = len(self.writes)
-            self.writes.append(write)
         expected = self.scenario.expected
-        response = expected[position]["response"] if position < len(expected) else OK_ANSWER
+        with self._lock:
+            self.writes.append(write)
+            answered = {w.answered_as for w in self.writes}
+            free = [i for i in range(len(expected)) if i not in answered]
+            # the recorded write with this body (POSTs in flight may come in another order);
+            # else, one at a time, the next one not yet answered (a body that differs: a
+            # failure to report), and with POSTs in flight a plain OK (a chunk sent while the
+            # one the recording ends with was failing; see ``in_sent_order``)
+            same = [i for i in free if _same_write(expected[i], write)]
+            write.same_body = bool(same)
+            fallback = free if self.posts_in_flight == 1 else []
+            write.answered_as = (same or fallback or [None])[0]
+        response = OK_ANSWER if write.answered_as is None else \
+            expected[write.answered_as]["response"]
         return self._to_answer(response)
 
     def _answer_source(
@@ -380,6 +399,43 @@ def _never_cut(response: dict[str, Any]) -> bool:
 
 def _pairs(pairs: Counter[tuple[str, str]]) -> str:
     return "&".join(f"{name}={value}" for name, value in sorted(pairs.elements()))
+
+
+def _same_write(recorded: dict[str, Any], write: Write) -> bool:
+    return (recorded["method"], recorded["path"]) == (write.method, write.path) and \
+        write.error is None and canonical(recorded["body"]) == canonical(write.body)
+
+
+def in_sent_order(writes: list[Write], window: int, failed_write: bool = False
+                  ) -> tuple[list[Write], list[str]]:
+    """The writes in the order the program started them, and problems with their order.
+
+    With ``window`` POSTs in flight Backdrop may get them in another order, but when it
+    gets one, at most ``window - 1`` earlier ones are still to come. When every write has the
+    body of
+    a recorded one, they are put back in the recorded order (and checked against the window);
+    otherwise they are left as they came, for the comparison to report. When the recorded
+    run ended on a refused write (``failed_write``), up to ``window - 1`` writes the
+    recording does not have are left out: they were in flight when that write failed (the
+    run says they were written)."""
+    if window <= 1:
+        return writes, []
+    extra = [w for w in writes if not w.same_body]
+    if failed_write and 0 < len(extra) < window:
+        writes = [w for w in writes if w.same_body]
+    if not all(w.same_body for w in writes):
+        return writes, []
+    problems: list[str] = []
+    seen: set[int] = set()
+    for write in writes:
+        index = write.answered_as
+        assert index is not None
+        seen.add(index)
+        earlier = [i + 1 for i in range(index) if i not in seen]
+        if len(earlier) >= window and not problems:
+            problems.append(f"Backdrop request {index + 1} came before requests {earlier} "
+                            f"were answered: more than {window} POSTs in flight")
+    return sorted(writes, key=lambda w: w.answered_as or 0), problems
 
 
 def _parse_write(method: str, path: str, headers: dict[str, str], body: bytes) -> Write:
@@ -695,11 +751,18 @@ def not_reached(unused: list[dict[str, Any]], used: Any) -> list[dict[str, Any]]
     return [ex for ex in unused if ex["seq"] < last]
 
 
-def evaluate(scenario: Scenario, server: ReplayServer, cli: CliResult) -> Outcome:
-    """Check the run: exit status, Backdrop writes, unmatched and unused exchanges."""
+def evaluate(scenario: Scenario, server: ReplayServer, cli: CliResult,
+             posts_in_flight: int = 1) -> Outcome:
+    """Check the run: exit status, Backdrop writes (in the order they were started, with
+    ``posts_in_flight`` at once), unmatched and unused exchanges."""
     problems = check_exit(scenario.expected_exit_code, cli)
     want = expected_views(scenario)
-    got = actual_views(server.writes, scenario.backdrop_token)
+    failed_write = bool(scenario.expected) and scenario.expected_exit_code != 0 and \
+        not 200 <= scenario.expected[-1]["response"]["status"] < 300
+    writes, problems_of_order = in_sent_order(list(server.writes), posts_in_flight,
+                                              failed_write)
+    problems += problems_of_order
+    got = actual_views(writes, scenario.backdrop_token)
     if scenario.merges_posts:
         want, got = merge_posts(want), merge_posts(got)
     problems += compare_writes(want, got)
@@ -719,10 +782,21 @@ def replay_scenario(folder: Path, work: Path, timeout: float = CLI_TIMEOUT_S,
     scenario = Scenario.load(folder)
     work = Path(work).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    with ReplayServer(scenario) as server:
+    window = posts_in_flight(concurrency)
+    with ReplayServer(scenario, window) as server:
         argv = render_scenario(scenario, work, server.port)
         cli = run_cli(argv, cli_env(scenario, server.port, work, concurrency), work, timeout)
-    return evaluate(scenario, server, cli)
+    return evaluate(scenario, server, cli, window)
+
+
+def posts_in_flight(concurrency: int | None) -> int:
+    """The POSTs a run has in flight at ``concurrency`` (``pipeline.settings``)."""
+    from performanceplatform.pipeline.settings import (
+        DEFAULT_CONCURRENCY,
+        MAX_POSTS_IN_FLIGHT,
+    )
+
+    return min(concurrency or DEFAULT_CONCURRENCY, MAX_POSTS_IN_FLIGHT)
 
 
 # -- command line ---------------------------------------------------------------------------

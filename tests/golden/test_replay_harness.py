@@ -446,3 +446,32 @@ def test_a_failed_run_may_leave_the_exchanges_after_its_last_request_unasked():
     # asked 0, 1, 3: exchange 2 was skipped (a difference), 4 was never reached (fine)
     assert replay.not_reached([exchanges[2], exchanges[4]], [0, 1, 3]) == [exchanges[2]]
     assert replay.not_reached(exchanges, []) == []
+
+
+def post(number: int, answered_as: int | None = None) -> replay.Write:
+    write = replay.Write("POST", "/data/g/t", None, [{"_id": str(number)}], True)
+    write.answered_as, write.same_body = (number if answered_as is None else answered_as), True
+    return write
+
+
+def test_posts_in_flight_are_compared_in_the_order_they_were_started() -> None:
+    arrived = [post(1), post(0), post(3), post(2), post(4)]
+    ordered, problems = replay.in_sent_order(arrived, 4)
+    assert problems == [] and [w.answered_as for w in ordered] == [0, 1, 2, 3, 4]
+    assert replay.in_sent_order(arrived, 1) == (arrived, [])  # one at a time: as they came
+
+
+def test_a_post_earlier_than_the_window_allows_is_a_problem() -> None:
+    _, problems = replay.in_sent_order([post(4), post(0), post(1), post(2), post(3)], 4)
+    assert problems == ["Backdrop request 5 came before requests [1, 2, 3, 4] were answered: "
+                        "more than 4 POSTs in flight"]
+    # a slow request 1 while 2 to 5 were answered: never more than 4 in flight
+    assert replay.in_sent_order([post(1), post(2), post(3), post(4), post(0)], 4)[1] == []
+
+
+def test_writes_in_flight_when_the_recorded_run_failed_are_left_out() -> None:
+    extra = replay.Write("POST", "/data/g/t", None, [{"_id": "later"}], True)
+    writes, problems = replay.in_sent_order([post(0), extra, post(1)], 4, failed_write=True)
+    assert writes == [post(0), post(1)] and problems == []
+    kept, _ = replay.in_sent_order([post(0), extra, post(1)], 4)  # not after a failure
+    assert extra in kept

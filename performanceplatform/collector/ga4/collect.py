@@ -44,10 +44,12 @@ class Reports(Collector):
                            api_root(self.credentials, DEFAULT_API_ROOT), self.report.property_id)
         return units
 
-    def fetch(self, unit: Unit) -> Iterator[dict[str, Any]]:
+    def fetch(self, unit: Unit) -> Iterator[Any]:
+        from performanceplatform.collector.ga4.records import values_of
+
         log.info("Querying GA4 for data in the period: %s - %s", unit.start, unit.end)
         report = self.report
-        return (row for _answer, row in self.api.report_rows(
+        return (values_of(row) for _answer, row in self.api.report_rows(
             report.body(unit.start, unit.end), report.page_size, report.max_results,
             describe=unit.label))
 

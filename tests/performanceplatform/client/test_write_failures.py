@@ -51,7 +51,7 @@ def test_gcloud_emptying_then_a_failed_write_says_the_data_set_was_emptied(sandb
     query = {"entrypoint": "performanceplatform.collector.gcloud",
              "data-set": {"data-group": "gcloud-test", "data-type": "sales"},
              "query": {"csv_file": "spend.csv"}, "options": {"chunk-size": 30}}
-    result = run_cli(query, {})
+    result = run_cli(query, {}, "--concurrency", "1")  # one POST at a time: chunk 1 fails
     assert_one_line_failure(result, "answered HTTP 400",
                             "(chunk 1 (30 records) not written; nothing was written before it",
                             "the data set was emptied before this write and now holds no "

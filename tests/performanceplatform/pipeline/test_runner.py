@@ -1,7 +1,8 @@
 """The runner itself, with a made-up collector writing to the sandbox's Backdrop over HTTP.
 
 What it must prove: concurrency changes nothing written (records, ``_id``s, chunks, the
-order of the POSTs), however long each unit takes; the look-ahead is bounded; a failed unit
+POSTs: the same bodies, started in plan order, at most ``posts_in_flight`` at once, see
+``in_flight.py``), however long each unit takes; the look-ahead is bounded; a failed unit
 stops the run and says which periods were written; the cap and the settings are obeyed.
 """
 
@@ -15,10 +16,12 @@ from typing import Any
 
 import pytest
 
+from performanceplatform.client.in_flight import numbers
 from performanceplatform.pipeline import runner, settings
 from performanceplatform.pipeline.collector import Collector, Unit
 from performanceplatform.utils.errors import ConfigError, SinkError, SourceError
 from tests.helpers import SANDBOX_TOKEN, inject, served, stored
+from tests.performanceplatform.pipeline.in_flight import assert_sent_in_flight, by_id
 
 FIRST_DAY = dt.date(2024, 1, 1)
 
@@ -84,8 +87,8 @@ def records(sandbox, name: str = "t") -> list[dict[str, Any]]:
 
 
 def writes(sandbox) -> list[tuple]:
-    """What Backdrop was asked, in order: method, path, body size, gzip."""
-    return [(r["method"], r["path"], r["body_bytes"], r["gzip"])
+    """What Backdrop was asked, in the order it answered: method, path, body, gzip."""
+    return [(r["method"], r["path"], r["body_bytes"], r["body_digest"], r["gzip"])
             for r in served(sandbox, "backdrop")]
 
 
@@ -93,23 +96,26 @@ def writes(sandbox) -> list[tuple]:
 def test_records_and_requests_are_those_of_a_sequential_run(sandbox, concurrency):
     run(sandbox, Days(), 1, name="one", **{"chunk-size": 5})
     sequential = records(sandbox, "one")
-    requests_one = [(m, p.replace("/one", "/X"), s, z) for m, p, s, z in writes(sandbox)]
+    requests_one = [(m, p.replace("/one", "/X"), *rest) for m, p, *rest in writes(sandbox)]
     sandbox.reset()
     collector = Days()
     run(sandbox, collector, concurrency, name="many", **{"chunk-size": 5})
     assert collector.most_in_flight > 1  # really concurrent, and still:
-    assert records(sandbox, "many") == sequential
-    assert [(m, p.replace("/many", "/X"), s, z) for m, p, s, z in writes(sandbox)] == \
-        requests_one
+    assert by_id(records(sandbox, "many")) == by_id(sequential)
+    assert_sent_in_flight(requests_one, [(m, p.replace("/many", "/X"), *rest)
+                                         for m, p, *rest in writes(sandbox)],
+                          min(concurrency, settings.MAX_POSTS_IN_FLIGHT))
     assert [r["humanId"] for r in sequential[:2]] == ["days_20240101000000_day_0",
                                                       "days_20240101000000_day_1"]
 
 
 def test_order_holds_when_later_units_come_back_first(sandbox):
     collector = Days(days=30, rows=3, latency=0.05)
-    run(sandbox, collector, 6)
+    run(sandbox, collector, 6, **{"chunk-size": 3})  # a chunk per day
     days = [r["_timestamp"][:10] for r in stored(sandbox, "g", "t")]
-    assert days == sorted(days) and len(days) == 90
+    assert len(days) == 90 and days[::3] == days[1::3] == days[2::3]  # a chunk is a day
+    written = [(dt.date.fromisoformat(day) - FIRST_DAY).days for day in days[::3]]
+    assert_sent_in_flight(list(range(30)), written, settings.MAX_POSTS_IN_FLIGHT)
     assert collector.closed
 
 
@@ -135,8 +141,8 @@ def test_look_ahead_is_bounded_while_the_sink_is_slow(sandbox):
 
     collector.fetch = watched  # type: ignore[method-assign]
     run(sandbox, collector, 4, **{"chunk-size": 100})
-    # pool look-ahead (2 x 4) + units queued for the writer + the one being written
-    assert max(seen) <= 2 * 4 + runner.QUEUED_UNITS + 2
+    # pool look-ahead (2 x 4) + the unit being built + the units in the POSTs in flight
+    assert max(seen) <= 2 * 4 + 1 + settings.MAX_POSTS_IN_FLIGHT
     assert len(stored(sandbox, "g", "t")) == 4000
 
 
@@ -168,8 +174,8 @@ def test_a_failed_post_stops_fetching_and_says_which_periods_were_written(sandbo
     collector = Days(days=50, rows=5)
     with pytest.raises(SinkError) as failure:
         run(sandbox, collector, 4, **{"chunk-size": 5})
-    assert "no period was written; 50 periods from 2024-01-01 - 2024-01-01 on were not" \
-        in str(failure.value)
+    # whichever of the POSTs in flight came first was refused; the others were written
+    assert said_written(str(failure.value), written_days(sandbox), 50)
     assert len(collector.fetched) < 50  # fetching stopped
     # the producer and the pool end (requests in flight are not waited for by the run)
     for _ in range(50):
@@ -236,3 +242,75 @@ def test_a_run_that_stops_does_not_wait_for_requests_in_flight(sandbox):
     with pytest.raises(SinkError):
         run(sandbox, SlowAfterFirst(days=8, rows=5, latency=0.0), 4, **{"chunk-size": 5})
     assert time.perf_counter() - started < SlowAfterFirst.slow - 1
+
+
+def written_days(sandbox) -> list[int]:
+    return sorted({(dt.date.fromisoformat(r["_timestamp"][:10]) - FIRST_DAY).days
+                   for r in stored(sandbox, "g", "t")})
+
+
+def label(day: int) -> str:
+    text = str(FIRST_DAY + dt.timedelta(days=day))
+    return f"{text} - {text}"
+
+
+def said_written(message: str, days: list[int], total: int) -> bool:
+    """Whether ``message`` says exactly that ``days`` (whole days) were written."""
+    def runs(wanted: list[int]) -> str:
+        parts, index = [], 0
+        while index < len(wanted):
+            last = index
+            while last + 1 < len(wanted) and wanted[last + 1] == wanted[last] + 1:
+                last += 1
+            first_day, last_day = wanted[index], wanted[last]
+            if last_day == total - 1 and wanted is not days and first_day != last_day:
+                parts.append(f"from {label(first_day)} on")
+            elif first_day == last_day:
+                parts.append(label(first_day))
+            else:
+                parts.append(f"{label(first_day)} to {label(last_day)}")
+            index = last + 1
+        return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+    def periods(count: int) -> str:
+        return f"{count} period was" if count == 1 else f"{count} periods were"
+
+    missing = [day for day in range(total) if day not in days]
+    if days == list(range(len(days))):  # the first ones, in a sequential run's words
+        if not days:
+            return f"no period was written; {total} periods from {label(0)} on were not" \
+                in message
+        first = f"1 period was written: {label(0)}" if len(days) == 1 else \
+            f"{len(days)} periods were written: {label(0)} to {label(days[-1])}"
+        count, verb = periods(len(missing)).rsplit(" ", 1)
+        return f"{first}; {count} from {label(len(days))} on {verb} not" in message
+    return (f"{periods(len(days))} written: {runs(days)}; {periods(len(missing))} not: "
+            f"{runs(missing)})") in message
+
+
+def test_a_refused_chunk_with_later_ones_in_flight_says_exactly_what_was_written(sandbox):
+    # the first POST to arrive (one of the first four chunks) is refused after 0.5 s, while
+    # the chunks after it go through
+    inject(sandbox, service="backdrop", status=400, delay=0.5, count=1)
+    with pytest.raises(SinkError) as failure:
+        run(sandbox, Days(days=12, rows=5, latency=0.0), 4, **{"chunk-size": 5})
+    message = str(failure.value)
+    days = written_days(sandbox)
+    missing = [day for day in range(12) if day not in days]
+    assert len(missing) == 1 and missing[0] < 4 and days[-1] > missing[0]
+    refused = missing[0] + 1
+    written = [day + 1 for day in days]
+    assert (f"(chunk {refused} (5 records) not written; chunks "
+            f"{numbers(written)} with {5 * len(days)} records were written; later chunks were "
+            "not sent)") in message
+    assert said_written(message, days, 12)
+
+
+def test_a_chunk_sharing_an_id_with_one_in_flight_waits_for_it(sandbox):
+    """Every record has the same ``_id``: the POSTs may not overlap, or the slow first one
+    would land last and Backdrop would keep the first record instead of the last."""
+    inject(sandbox, service="backdrop", status=None, delay=0.5, count=1)
+    run(sandbox, Days(days=6, rows=1, latency=0.0), 4,
+        **{"chunk-size": 1, "idMapping": ["dataType"]})
+    held = stored(sandbox, "g", "t")
+    assert [r["_timestamp"][:10] for r in held] == ["2024-01-06"]

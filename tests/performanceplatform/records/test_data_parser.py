@@ -570,3 +570,13 @@ def test_an_empty_value_is_split_by_name_n_mappings():
     assert doc["humanId"] == "feedback"
     none = item({"eventCategory": "feedback", "eventLabel": None}, start=JULY_16)
     assert "first" not in DataParser([none], options, "name-n").get_data([{}])[0]
+
+
+def test_the_compact_timestamp_of_an_id_follows_the_local_fields():
+    """Equal instants in other zones (equal datetimes) keep their own local fields."""
+    utc = dt.datetime(2018, 1, 1, tzinfo=dt.timezone.utc)
+    paris = dt.datetime(2018, 1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert utc == paris
+    assert get_string_for_data_id("a", utc, None, []) == "a_20180101000000"
+    assert get_string_for_data_id("a", paris, None, []) == "a_20180101010000"
+    assert get_string_for_data_id("a", dt.date(2018, 1, 1), None, []) == "a_20180101000000"

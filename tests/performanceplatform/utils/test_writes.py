@@ -87,3 +87,12 @@ def test_a_dry_run_writes_nothing(sandbox):
     with writes.recording() as run:
         DataSet(f"{sandbox.url}/data/w/t", SANDBOX_TOKEN, dry_run=True).post([record("a")])
     assert (run.records, run.chunks) == (0, 0)
+
+
+def test_a_records_fields_are_compared_whatever_their_order_but_with_their_types():
+    run = writes.Writes()
+    run.watch([{"_id": "a", "n": 1, "m": "x"}, {"m": "x", "n": 1, "_id": "a"},
+               {"_id": "b", "n": 1}, {"_id": "b", "n": 1.0},
+               {"_id": "c", "n": [1]}, {"_id": "c", "n": [1]}, {"_id": "d", "n": [1]},
+               {"_id": "d", "n": [2]}])
+    assert run.clashing_ids == ["b", "d"]
