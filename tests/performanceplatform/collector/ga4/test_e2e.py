@@ -94,9 +94,10 @@ def test_options_mappings_id_mapping_and_additional_fields(run_cli, sandbox, set
     assert result.code == 0, result.stderr
     records = stored(sandbox, "g4", "visits")
     assert len(records) == 14
-    first = records[0]
-    assert first["humanId"] == f"browsers{first['agent']}20180716"
-    assert first["service"] == "tax" and "browser" not in first
+    for record in records:  # in any order: chunks of 5 are POSTed several at a time
+        assert record["humanId"] == f"browsers{record['agent']}{record['date']}", record
+        assert record["service"] == "tax" and "browser" not in record
+    assert sorted({record["date"] for record in records}) == [f"201807{day}" for day in range(16, 23)]
 
 
 def test_no_dimensions_gives_the_short_default_id(run_cli, sandbox, settings, credentials):
