@@ -97,7 +97,8 @@ def test_options_mappings_id_mapping_and_additional_fields(run_cli, sandbox, set
     for record in records:  # in any order: chunks of 5 are POSTed several at a time
         assert record["humanId"] == f"browsers{record['agent']}{record['date']}", record
         assert record["service"] == "tax" and "browser" not in record
-    assert sorted({record["date"] for record in records}) == [f"201807{day}" for day in range(16, 23)]
+    days = sorted({record["date"] for record in records})
+    assert days == [f"201807{day}" for day in range(16, 23)]
 
 
 def test_no_dimensions_gives_the_short_default_id(run_cli, sandbox, settings, credentials):
