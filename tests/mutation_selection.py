@@ -2,10 +2,10 @@
 
 mutmut switches mutants on inside the pytest process and learns which tests reach which
 function by watching that process, so a test that runs the CLI in a subprocess (the
-``run_cli`` fixture), the golden replay and the demo cannot be matched to a mutant: they
-only cost time; the Celery worker tests (fixtures ``cluster``, ``redis_server``) run the
-package in worker subprocesses, where mutmut's switch cannot work at all. Loaded with
-``-p tests.mutation_selection`` from ``[tool.mutmut]``.
+``run_cli`` fixture), the golden replay, the demo and the README quick start cannot be
+matched to a mutant: they only cost time; the Celery worker tests (fixtures ``cluster``,
+``redis_server``) run the package in worker subprocesses, where mutmut's switch cannot
+work at all. Loaded with ``-p tests.mutation_selection`` from ``[tool.mutmut]``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ import pytest
 
 SUBPROCESS_FIXTURES = {"run_cli", "cluster", "redis_server"}
 SUBPROCESS_FILES = ("tests/golden/", "tests/test_demo.py",
-                    "tests/performanceplatform/workers/test_jobs.py::test_beat_check_")
+                    "tests/performanceplatform/workers/test_jobs.py::test_beat_check_",
+                    "tests/performanceplatform/sinks/test_quickstart.py")
+# tests of the repository's own files (docs, packaging), which mutmut does not copy
+REPOSITORY_FILES = ("tests/test_docs.py", "tests/test_packaging.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     keep, drop = [], []
     for item in items:
         out_of_process = (SUBPROCESS_FIXTURES & set(getattr(item, "fixturenames", ()))
-                          or item.nodeid.startswith(SUBPROCESS_FILES))
+                          or item.nodeid.startswith(SUBPROCESS_FILES + REPOSITORY_FILES))
         (drop if out_of_process else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
