@@ -628,3 +628,56 @@ def test_run_with_a_bad_command_line_exits_2_as_argparse_does(sandbox, run):
     with pytest.raises(SystemExit) as caught:
         main_module.run(run.files(QUERY) + ["--no-such-flag"])
     assert caught.value.code == 2
+
+
+# -- subcommands, a real SIGTERM, other threads -------------------------------------------------
+
+def test_a_subcommand_returns_its_code_and_output(run, capsys, monkeypatch):
+    capsys.readouterr()
+    assert main(["sample", "performanceplatform.collector.piwik", "--query"]) == 0
+    sample = json.loads(capsys.readouterr().out)
+    assert sample["entrypoint"] == "performanceplatform.collector.piwik.core"
+    assert main(["validate"]) == ExitCode.USAGE == 2
+    assert capsys.readouterr().err == ("pp-collector: error: command line: 'validate' is not "
+                                       "available in this version\n")
+    monkeypatch.setattr(sys, "argv", ["pp-collector", "validate"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+
+
+SIGTERM_COLLECTOR = """
+import os, signal
+from performanceplatform.utils.data_pusher import Pusher
+
+def main(credentials, data_set_config, query, options, start_at, end_at):
+    Pusher(data_set_config, options).push(query["records"])
+    os.kill(os.getpid(), signal.SIGTERM)
+    raise AssertionError("SIGTERM did not stop the run")
+"""
+
+
+def test_a_real_sigterm_stops_the_run_with_143_and_the_old_handler_comes_back(
+        sandbox, run, collector_module):
+    import signal
+
+    name = collector_module("sigterm_collector", SIGTERM_COLLECTOR)
+    before = signal.getsignal(signal.SIGTERM)
+    code, err = run(with_(QUERY, entrypoint=name))
+    assert code == ExitCode.TERMINATED == 143
+    assert err.splitlines()[-1] == f"pp-collector: terminated (SIGTERM): {WROTE_ONE}"
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
+
+
+def test_main_runs_in_a_thread_other_than_the_main_one(sandbox, run):
+    """A worker thread cannot install signal handlers: main() runs without one."""
+    import threading
+
+    args = run.files(QUERY) + ["--console-logging"]
+    codes: list[int] = []
+    worker = threading.Thread(target=lambda: codes.append(main(args)))
+    worker.start()
+    worker.join(60)
+    assert codes == [0]
+    assert len(stored(sandbox, "g", "t")) == 2
