@@ -8,9 +8,13 @@ is seen by them too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -595,7 +599,7 @@ def test_a_stopped_run_says_why_and_what_was_written(sandbox, run, collector_mod
     assert code == exit_code
     assert err == f"pp-collector: {reason}: {WROTE_ONE}\n"
     logged = [e["@message"] for e in json_log(tmp_path / "log")]
-    assert logged[-1] == f"{reason}: {WROTE_ONE}"
+    assert [m for m in logged if m.startswith(reason)] == [f"{reason}: {WROTE_ONE}"]  # once
     assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
 
 
@@ -659,8 +663,6 @@ def main(credentials, data_set_config, query, options, start_at, end_at):
 
 def test_a_real_sigterm_stops_the_run_with_143_and_the_old_handler_comes_back(
         sandbox, run, collector_module):
-    import signal
-
     name = collector_module("sigterm_collector", SIGTERM_COLLECTOR)
     before = signal.getsignal(signal.SIGTERM)
     code, err = run(with_(QUERY, entrypoint=name))
@@ -672,8 +674,6 @@ def test_a_real_sigterm_stops_the_run_with_143_and_the_old_handler_comes_back(
 
 def test_main_runs_in_a_thread_other_than_the_main_one(sandbox, run):
     """A worker thread cannot install signal handlers: main() runs without one."""
-    import threading
-
     args = run.files(QUERY) + ["--console-logging"]
     codes: list[int] = []
     worker = threading.Thread(target=lambda: codes.append(main(args)))
@@ -681,3 +681,66 @@ def test_main_runs_in_a_thread_other_than_the_main_one(sandbox, run):
     worker.join(60)
     assert codes == [0]
     assert len(stored(sandbox, "g", "t")) == 2
+
+
+@contextlib.contextmanager
+def sigterm_after(seconds: float):
+    """Send this process a SIGTERM ``seconds`` after main() has put its handler in place
+    (never to pytest itself)."""
+    default = signal.getsignal(signal.SIGTERM)
+    target = threading.get_ident()  # the thread running main(), blocked in a system call
+
+    def terminate() -> None:
+        deadline = time.monotonic() + 30
+        while signal.getsignal(signal.SIGTERM) is default and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(seconds)
+        if signal.getsignal(signal.SIGTERM) is not default:
+            signal.pthread_kill(target, signal.SIGTERM)
+
+    killer = threading.Thread(target=terminate)
+    killer.start()
+    try:
+        yield
+    finally:
+        killer.join()
+
+
+def test_a_sigterm_while_stagecraft_answers_is_logged_with_the_slug(
+        sandbox, sandbox_config, run, tmp_path):
+    """Stopped before the run's log is open: the line still reaches the log, once."""
+    from tests.helpers import inject
+
+    sandbox_config.collectors["echo-slug"] = stagecraft_config("tests.collectors.echo")
+    inject(sandbox, service="stagecraft", status=None, delay=4, count=1)
+    with sigterm_after(1):  # the Stagecraft request is waiting for its (delayed) answer
+        code, err = run(None, "-l", "echo-slug", "--log-dir", str(tmp_path / "log"),
+                        console=False)
+    line = "terminated (SIGTERM): no records were written"
+    assert (code, err) == (ExitCode.TERMINATED, f"pp-collector: {line}\n")
+    logged = [e for e in json_log(tmp_path / "log") if "terminated" in e["@message"]]
+    assert [e["@message"] for e in logged] == [line]
+    assert logged[0]["@fields"]["collector_slug"] == "echo-slug"
+    assert logged[0]["@fields"]["exception_class"] == "Terminated"
+    time.sleep(3)  # the delayed answer goes out before the next test
+
+
+def test_a_local_store_needs_no_token_and_is_handed_to_the_collector(
+        sandbox, run, collector_module, tmp_path):
+    seen = tmp_path / "seen.json"
+    name = collector_module("store_recorder", f"""
+import json
+def main(credentials, data_set_config, *args):
+    with open({str(seen)!r}, "w") as f:
+        json.dump(data_set_config, f)
+""")
+    store = f"jsonl:///{tmp_path}/records.jsonl"
+    args = ["-c", run.write("credentials.json", {}), "-q",
+            run.write("query.json", with_(QUERY, entrypoint=name)), "--store", store,
+            "--console-logging"]
+    assert main(args) == 0
+    assert json.loads(seen.read_text()) == {
+        "url": f"{store}/g/t", "token": None, "data-group": "g", "data-type": "t",
+        "dry_run": False, "store": store}
+    assert served(sandbox) == []
+
