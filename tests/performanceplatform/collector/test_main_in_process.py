@@ -744,3 +744,60 @@ def main(credentials, data_set_config, *args):
         "dry_run": False, "store": store}
     assert served(sandbox) == []
 
+
+
+SETTINGS_COLLECTOR = """
+import json
+from performanceplatform.pipeline.settings import concurrency, query_file
+QUERY_KEYS = ["records", "repeat"]
+RETIRED = "move to the v4 API"
+
+def main(credentials, data_set_config, query, options, start_at, end_at):
+    with open({seen!r}, "w") as f:
+        json.dump([concurrency(options, None, "test"), query_file()], f)
+"""
+
+
+def test_the_collector_runs_with_the_flags_warnings_and_file_name(
+        sandbox, run, collector_module, tmp_path):
+    """``--concurrency`` and the query file reach the pipeline; a retired collector and an
+    unknown query key are warned about, naming the collector and the key."""
+    seen = tmp_path / "seen.json"
+    name = collector_module("settings_collector", SETTINGS_COLLECTOR.format(seen=str(seen)))
+    query = with_(QUERY, entrypoint=name, query={"records": [], "recrods": 1})
+    code, err = run(query, "--concurrency", "3")
+    assert code == 0, err
+    assert json.loads(seen.read_text()) == [3, run.query_path]
+    assert (f"WARNING:performanceplatform.retired:deprecated: collector '{name}' uses a "
+            "retired API: move to the v4 API") in err.splitlines()
+    assert any(line.startswith("WARNING:") and f"unknown key 'query.recrods': not one that {name}"
+               in line and "did you mean `records`?" in line for line in err.splitlines()), err
+
+
+def test_a_dependency_the_collector_imports_while_running_is_named(sandbox, run,
+                                                                   collector_module):
+    name = collector_module("lazy_dependency", "def main(*args):\n"
+                                               "    import pp_lazy_no_such_dependency\n")
+    assert_refused(sandbox, run(with_(QUERY, entrypoint=name)),
+                   f"{run.query_path}: key 'entrypoint': collector '{name}' needs the module "
+                   "'pp_lazy_no_such_dependency', which is not installed")
+
+
+def test_a_bad_stagecraft_data_set_names_the_slug(sandbox, sandbox_config, run):
+    config = stagecraft_config("tests.collectors.echo")
+    config["data_set"] = dict(config["data_set"], data_type="Bad Name")
+    sandbox_config.collectors["echo-slug"] = config
+    code, err = run(None, "-l", "echo-slug")
+    assert code == 1
+    assert error_line(err) == ("pp-collector: error: stagecraft collector 'echo-slug': key "
+                               "'data-set.data-type': expected lower-case letters, digits, '-' "
+                               "and '_' only, got 'Bad Name'")
+
+
+def test_run_counts_into_the_callers_recording(sandbox, run):
+    """The Celery task opens the recording and reports the count the run made in it."""
+    from performanceplatform.utils import writes
+
+    with writes.recording() as outer:
+        main_module.run(run.files(QUERY))
+    assert (outer.records, outer.chunks) == (2, 1)
