@@ -648,6 +648,12 @@ def test_a_subcommand_returns_its_code_and_output(run, capsys, monkeypatch):
     with pytest.raises(SystemExit) as stopped:
         main()
     assert stopped.value.code == 2
+    monkeypatch.setattr(sys, "argv", ["pp-collector", "sample",
+                                      "performanceplatform.collector.piwik", "--query"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 0
+    assert json.loads(capsys.readouterr().out) == sample
 
 
 SIGTERM_COLLECTOR = """
