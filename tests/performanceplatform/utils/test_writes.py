@@ -87,3 +87,14 @@ def test_a_dry_run_writes_nothing(sandbox):
     with writes.recording() as run:
         DataSet(f"{sandbox.url}/data/w/t", SANDBOX_TOKEN, dry_run=True).post([record("a")])
     assert (run.records, run.chunks) == (0, 0)
+
+
+def test_up_to_five_clashing_ids_are_all_shown_without_dots(caplog):
+    run = writes.Writes()
+    for n in (1, 2):
+        run.watch([record(f"id{i}", n=n) for i in range(5)])
+    with caplog.at_level(logging.WARNING):
+        run.warn_about_duplicates()
+    assert [r.getMessage() for r in caplog.records] == [
+        "5 _ids were given to records that differ (Backdrop keeps only the last record of "
+        "each): id0, id1, id2, id3, id4; check options.idMapping"]
