@@ -730,6 +730,7 @@ def test_a_sigterm_while_stagecraft_answers_is_logged_with_the_slug(
     assert [e["@message"] for e in logged] == [line]
     assert logged[0]["@fields"]["collector_slug"] == "echo-slug"
     assert logged[0]["@fields"]["exception_class"] == "Terminated"
+    assert logged[0]["@fields"]["exception_message"] == "terminated by SIGTERM"
     time.sleep(3)  # the delayed answer goes out before the next test
 
 
@@ -772,14 +773,19 @@ def test_the_collector_runs_with_the_flags_warnings_and_file_name(
     unknown query key are warned about, naming the collector and the key."""
     seen = tmp_path / "seen.json"
     name = collector_module("settings_collector", SETTINGS_COLLECTOR.format(seen=str(seen)))
-    query = with_(QUERY, entrypoint=name, query={"records": [], "recrods": 1})
+    query = with_(QUERY, entrypoint=name, query={"records": [], "recrods": 1},
+                  options={"chunk-sise": 2})
     code, err = run(query, "--concurrency", "3")
     assert code == 0, err
     assert json.loads(seen.read_text()) == [3, run.query_path]
+    lines = err.splitlines()
     assert (f"WARNING:performanceplatform.retired:deprecated: collector '{name}' uses a "
-            "retired API: move to the v4 API") in err.splitlines()
-    assert any(line.startswith("WARNING:") and f"unknown key 'query.recrods': not one that {name}"
-               in line and "did you mean `records`?" in line for line in err.splitlines()), err
+            "retired API: move to the v4 API") in lines
+    unknown = f"WARNING:performanceplatform.collector.config:{run.query_path}: unknown key"
+    assert f"{unknown} 'query.recrods': not one that {name} reads (did you mean `records`?)" \
+        in lines
+    assert f"{unknown} 'options.chunk-sise': not one that {name} reads (did you mean " \
+           "`chunk-size`?)" in lines
 
 
 def test_a_dependency_the_collector_imports_while_running_is_named(sandbox, run,
