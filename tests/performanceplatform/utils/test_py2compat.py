@@ -267,3 +267,18 @@ def test_sort_key_puts_none_first_then_numbers_then_text():
     values = ["b", 2, None, 1.5, "a"]
     assert sorted(values, key=py2_sort_key) == [None, 1.5, 2, "a", "b"]
     assert py2_sort_key(("a", 1)) < py2_sort_key(("a", 2))
+
+
+@pytest.mark.parametrize("before, merged, size", [
+    ([], 5, 8),  # (0 + 5) * 3 < 8 * 2: no resize
+    ([], 6, 16),  # (0 + 6) * 3 >= 16: resized for (0 + 6) * 2 keys
+    (["a", "b", "c"], 2, 8),
+    (["a", "b", "c"], 3, 16),
+    ([], 11, 32),
+])
+def test_merge_presizes_as_python_2_dict_update(before, merged, size):
+    """CPython 2.7 ``dict_merge``: resize to fit ``(used + n) * 2`` when
+    ``(fill + n) * 3 >= slots * 2``, once, before inserting."""
+    table = Py2Table(before)
+    table.merge(f"k{i}" for i in range(merged))
+    assert (table.size, len(table)) == (size, len(before) + merged)

@@ -101,3 +101,10 @@ def test_redact_value_keeps_types_and_non_text_values():
 def test_a_secret_is_masked_as_urls_and_form_bodies_carry_it(form):
     register_secrets(["Pw/d+x=1&y z-é%41"])
     assert redact(f"<{form}>") == "<***>"
+
+
+def test_a_secret_is_masked_inside_json_text_whole():
+    """JSON escapes '"' whether or not it escapes non-ASCII characters."""
+    register_secrets(['pa"ss-é'])
+    assert redact('{"password": "pa\\"ss-\\u00e9"}') == '{"password": "***"}'
+    assert redact('{"password": "pa\\"ss-é"}') == '{"password": "***"}'
