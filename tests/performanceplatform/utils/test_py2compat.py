@@ -115,8 +115,16 @@ def test_deleted_slot_is_reused_and_others_keep_their_order():
     table.add("b")  # lands in its old (now dummy) slot
     assert list(table) == ["a", "c", "b"]
     assert table.size == 8
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as missing:
         table.discard("zz")
+    assert missing.value.args == ("zz",)
+
+
+def test_discarding_counts_down():
+    table = Py2Table(["a", "b", "c", "d"])
+    table.discard("b")
+    table.discard("c")
+    assert len(table) == 2 and list(table) == [k for k in py2_order("abcd") if k in "ad"]
 
 
 def test_an_insert_takes_the_first_dummy_on_its_probe_path():
@@ -274,6 +282,7 @@ def test_sort_key_puts_none_first_then_numbers_then_text():
     ([], 6, 16),  # (0 + 6) * 3 >= 16: resized for (0 + 6) * 2 keys
     (["a", "b", "c"], 2, 8),
     (["a", "b", "c"], 3, 16),
+    ([], 8, 32),  # room for exactly 16 is not enough: dictresize wants more than 16 slots
     ([], 11, 32),
 ])
 def test_merge_presizes_as_python_2_dict_update(before, merged, size):
