@@ -291,3 +291,12 @@ def test_merge_presizes_as_python_2_dict_update(before, merged, size):
     table = Py2Table(before)
     table.merge(f"k{i}" for i in range(merged))
     assert (table.size, len(table)) == (size, len(before) + merged)
+
+
+def test_a_table_of_more_than_50000_keys_grows_twofold():
+    """CPython 2.7 ``PyDict_SetItem``: a dict with more than 50,000 keys resizes for
+    ``2 * used`` keys instead of ``4 * used``."""
+    table = Py2Table(range(174762))
+    assert table.size == 262144  # the last fourfold growth (used 43,691)
+    table.add(174762)  # the 2/3 mark of 262,144 slots: resized for 349,526 keys
+    assert (table.size, len(table)) == (524288, 174763)
