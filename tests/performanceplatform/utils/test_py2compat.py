@@ -300,3 +300,28 @@ def test_a_table_of_more_than_50000_keys_grows_twofold():
     assert table.size == 262144  # the last fourfold growth (used 43,691)
     table.add(174762)  # the 2/3 mark of 262,144 slots: resized for 349,526 keys
     assert (table.size, len(table)) == (524288, 174763)
+
+
+def test_growth_is_sized_by_the_keys_in_use_not_the_deleted_ones():
+    """Deleted slots count towards the 2/3 mark but the resize is for 4 * used keys: 7 keys
+    in use get 32 slots (5 * 7 would give 64)."""
+    table = Py2Table()
+    table.merge(f"k{i}" for i in range(6))  # 16 slots
+    for i in range(4):
+        table.discard(f"k{i}")
+    for i in range(5):
+        table.add(f"n{i}")
+    assert (table.size, len(table)) == (32, 7)
+
+
+def test_a_table_of_exactly_50000_keys_still_grows_fourfold():
+    """``used > 50000`` is strict: 50,000 keys in use (deleted slots filling the table up)
+    resize for 4 * 50,000 keys, 262,144 slots (2 * 50,000 would keep 131,072)."""
+    table = Py2Table()
+    table.merge(range(40000))  # 131,072 slots
+    for key in range(40000, 50000):
+        table.add(key)
+    for key in range(40000):  # one out, one in: 50,000 in use while the table fills up
+        table.discard(key)
+        table.add(1_000_000 + key)
+    assert (table.size, len(table)) == (262144, 50000)
