@@ -325,3 +325,9 @@ def test_a_table_of_exactly_50000_keys_still_grows_fourfold():
         table.discard(key)
         table.add(1_000_000 + key)
     assert (table.size, len(table)) == (262144, 50000)
+
+
+def test_keys_with_the_same_hash_are_still_different_keys():
+    """In Python 2 ``hash(-1) == hash(-2) == -2``: both keys are kept."""
+    table = Py2Table([-1, -2])
+    assert len(table) == 2 and sorted(table) == [-2, -1] and -2 in table
