@@ -331,3 +331,10 @@ def test_keys_with_the_same_hash_are_still_different_keys():
     """In Python 2 ``hash(-1) == hash(-2) == -2``: both keys are kept."""
     table = Py2Table([-1, -2])
     assert len(table) == 2 and sorted(table) == [-2, -1] and -2 in table
+
+
+def test_the_probe_sequence_shifts_perturb_right():
+    """CPython 2.7 ``lookdict`` by hand, 8 slots: 0 -> 0; 8 -> 0 taken, (0*5 + 8 + 1) & 7 = 1;
+    16 -> 0, 1 taken, perturb 16 >> 5 = 0, (1*5 + 0 + 1) = 6; 128 -> 0, 1 taken, perturb
+    128 >> 5 = 4, (1*5 + 4 + 1) & 7 = 2. Slots 0, 1, 2, 6 hold 0, 8, 128, 16."""
+    assert py2_order([0, 8, 16, 128]) == [0, 8, 128, 16]
