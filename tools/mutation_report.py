@@ -7,7 +7,9 @@ time). Every other mutant counts against the rate: survived, no test reached it,
 that ``tests/mutation-equivalent.txt`` lists as equivalent (shown apart, not counted as
 killed).
 
-    python tools/mutation_report.py [--survivors] [MUTANTS_DIR]
+``--by-module`` adds one line per mutated module: killed, equivalent, not killed, not run.
+
+    python tools/mutation_report.py [--survivors] [--by-module] [MUTANTS_DIR]
 """
 
 from __future__ import annotations
@@ -45,9 +47,27 @@ def equivalent() -> set[str]:
     return {line.split()[0] for line in lines if line.strip() and not line.startswith("#")}
 
 
+def module_of(name: str) -> str:
+    """The module of a mutant: ``a.b`` of ``a.b.x_f__mutmut_1``."""
+    return name.split(".x", 1)[0]
+
+
+def by_module(found: dict[str, str], listed: set[str]) -> None:
+    rows: dict[str, Counter] = {}
+    for name, state in found.items():
+        kind = ("killed" if state in ("killed", "timeout") else "not run"
+                if state == "not checked" else "equivalent" if name in listed else "not killed")
+        rows.setdefault(module_of(name), Counter())[kind] += 1
+    for module, row in sorted(rows.items()):
+        total = sum(row.values())
+        print(f"{module:55} {row['killed']:5}/{total:<5} killed  {row['equivalent']:3} "
+              f"equivalent  {row['not killed']:3} not killed  {row['not run']:4} not run")
+
+
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
-    rest = [a for a in argv if a != "--survivors"]
+    modules = "--by-module" in argv
+    rest = [a for a in argv if a not in ("--survivors", "--by-module")]
     found = results(Path(rest[0] if rest else "mutants"))
     if not found:
         print("no mutmut results: run `make mutation` first", file=sys.stderr)
@@ -60,6 +80,8 @@ def main(argv: list[str]) -> int:
             if state not in ("killed", "timeout"):
                 mark = " (equivalent: tests/mutation-equivalent.txt)" if name in listed else ""
                 print(f"{state}: {name}{mark}")
+    if modules:
+        by_module(found, listed)
     print("  ".join(f"{state}: {n}" for state, n in sorted(counts.items())))
     not_killed = [n for n, s in found.items() if s not in ("killed", "timeout")]
     left = [n for n in not_killed if n not in listed]

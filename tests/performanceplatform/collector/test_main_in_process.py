@@ -8,9 +8,13 @@ is seen by them too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -595,7 +599,7 @@ def test_a_stopped_run_says_why_and_what_was_written(sandbox, run, collector_mod
     assert code == exit_code
     assert err == f"pp-collector: {reason}: {WROTE_ONE}\n"
     logged = [e["@message"] for e in json_log(tmp_path / "log")]
-    assert logged[-1] == f"{reason}: {WROTE_ONE}"
+    assert [m for m in logged if m.startswith(reason)] == [f"{reason}: {WROTE_ONE}"]  # once
     assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
 
 
@@ -628,3 +632,186 @@ def test_run_with_a_bad_command_line_exits_2_as_argparse_does(sandbox, run):
     with pytest.raises(SystemExit) as caught:
         main_module.run(run.files(QUERY) + ["--no-such-flag"])
     assert caught.value.code == 2
+
+
+# -- subcommands, a real SIGTERM, other threads -------------------------------------------------
+
+def test_a_subcommand_returns_its_code_and_output(run, capsys, monkeypatch):
+    capsys.readouterr()
+    assert main(["sample", "performanceplatform.collector.piwik", "--query"]) == 0
+    sample = json.loads(capsys.readouterr().out)
+    assert sample["entrypoint"] == "performanceplatform.collector.piwik.core"
+    assert main(["validate"]) == ExitCode.USAGE == 2
+    assert capsys.readouterr().err == ("pp-collector: error: command line: 'validate' is not "
+                                       "available in this version\n")
+    monkeypatch.setattr(sys, "argv", ["pp-collector", "validate"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    monkeypatch.setattr(sys, "argv", ["pp-collector", "sample",
+                                      "performanceplatform.collector.piwik", "--query"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 0
+    assert json.loads(capsys.readouterr().out) == sample
+
+
+SIGTERM_COLLECTOR = """
+import os, signal
+from performanceplatform.sinks.pusher import Pusher
+
+def main(credentials, data_set_config, query, options, start_at, end_at):
+    Pusher(data_set_config, options).push(query["records"])
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, signal.SIG_IGN, None):
+        raise AssertionError("main() put no SIGTERM handler in place")  # not kill pytest
+    os.kill(os.getpid(), signal.SIGTERM)
+    raise AssertionError("SIGTERM did not stop the run")
+"""
+
+
+def test_a_real_sigterm_stops_the_run_with_143_and_the_old_handler_comes_back(
+        sandbox, run, collector_module):
+    name = collector_module("sigterm_collector", SIGTERM_COLLECTOR)
+    before = signal.getsignal(signal.SIGTERM)
+    code, err = run(with_(QUERY, entrypoint=name))
+    assert code == ExitCode.TERMINATED == 143
+    assert err.splitlines()[-1] == f"pp-collector: terminated (SIGTERM): {WROTE_ONE}"
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
+
+
+def test_main_runs_in_a_thread_other_than_the_main_one(sandbox, run):
+    """A worker thread cannot install signal handlers: main() runs without one."""
+    args = run.files(QUERY) + ["--console-logging"]
+    codes: list[int] = []
+    worker = threading.Thread(target=lambda: codes.append(main(args)))
+    worker.start()
+    worker.join(60)
+    assert codes == [0]
+    assert len(stored(sandbox, "g", "t")) == 2
+
+
+@contextlib.contextmanager
+def sigterm_after(seconds: float):
+    """Send this process a SIGTERM ``seconds`` after main() has put its handler in place
+    (never to pytest itself)."""
+    default = signal.getsignal(signal.SIGTERM)
+    target = threading.get_ident()  # the thread running main(), blocked in a system call
+
+    def terminate() -> None:
+        deadline = time.monotonic() + 30
+        while signal.getsignal(signal.SIGTERM) is default and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(seconds)
+        if signal.getsignal(signal.SIGTERM) is not default:
+            signal.pthread_kill(target, signal.SIGTERM)
+
+    killer = threading.Thread(target=terminate)
+    killer.start()
+    try:
+        yield
+    finally:
+        killer.join()
+
+
+def test_a_sigterm_while_stagecraft_answers_is_logged_with_the_slug(
+        sandbox, sandbox_config, run, tmp_path):
+    """Stopped before the run's log is open: the line still reaches the log, once."""
+    from tests.helpers import inject
+
+    sandbox_config.collectors["echo-slug"] = stagecraft_config("tests.collectors.echo")
+    inject(sandbox, service="stagecraft", status=None, delay=4, count=1)
+    with sigterm_after(1):  # the Stagecraft request is waiting for its (delayed) answer
+        code, err = run(None, "-l", "echo-slug", "--log-dir", str(tmp_path / "log"),
+                        console=False)
+    line = "terminated (SIGTERM): no records were written"
+    assert (code, err) == (ExitCode.TERMINATED, f"pp-collector: {line}\n")
+    logged = [e for e in json_log(tmp_path / "log") if "terminated" in e["@message"]]
+    assert [e["@message"] for e in logged] == [line]
+    assert logged[0]["@fields"]["collector_slug"] == "echo-slug"
+    assert logged[0]["@fields"]["exception_class"] == "Terminated"
+    assert logged[0]["@fields"]["exception_message"] == "terminated by SIGTERM"
+    time.sleep(3)  # the delayed answer goes out before the next test
+
+
+def test_a_local_store_needs_no_token_and_is_handed_to_the_collector(
+        sandbox, run, collector_module, tmp_path):
+    seen = tmp_path / "seen.json"
+    name = collector_module("store_recorder", f"""
+import json
+def main(credentials, data_set_config, *args):
+    with open({str(seen)!r}, "w") as f:
+        json.dump(data_set_config, f)
+""")
+    store = f"jsonl:///{tmp_path}/records.jsonl"
+    args = ["-c", run.write("credentials.json", {}), "-q",
+            run.write("query.json", with_(QUERY, entrypoint=name)), "--store", store,
+            "--console-logging"]
+    assert main(args) == 0
+    assert json.loads(seen.read_text()) == {
+        "url": f"{store}/g/t", "token": None, "data-group": "g", "data-type": "t",
+        "dry_run": False, "store": store}
+    assert served(sandbox) == []
+
+
+
+SETTINGS_COLLECTOR = """
+import json
+from performanceplatform.pipeline.settings import concurrency, query_file
+QUERY_KEYS = ["records", "repeat"]
+RETIRED = "move to the v4 API"
+
+def main(credentials, data_set_config, query, options, start_at, end_at):
+    with open({seen!r}, "w") as f:
+        json.dump([concurrency(options, None, "test"), query_file()], f)
+"""
+
+
+def test_the_collector_runs_with_the_flags_warnings_and_file_name(
+        sandbox, run, collector_module, tmp_path):
+    """``--concurrency`` and the query file reach the pipeline; a retired collector and an
+    unknown query key are warned about, naming the collector and the key."""
+    seen = tmp_path / "seen.json"
+    name = collector_module("settings_collector", SETTINGS_COLLECTOR.format(seen=str(seen)))
+    query = with_(QUERY, entrypoint=name, query={"records": [], "recrods": 1},
+                  options={"chunk-sise": 2})
+    code, err = run(query, "--concurrency", "3")
+    assert code == 0, err
+    assert json.loads(seen.read_text()) == [3, run.query_path]
+    lines = err.splitlines()
+    assert (f"WARNING:performanceplatform.retired:deprecated: collector '{name}' uses a "
+            "retired API: move to the v4 API") in lines
+    unknown = f"WARNING:performanceplatform.collector.config:{run.query_path}: unknown key"
+    assert f"{unknown} 'query.recrods': not one that {name} reads (did you mean `records`?)" \
+        in lines
+    assert f"{unknown} 'options.chunk-sise': not one that {name} reads (did you mean " \
+           "`chunk-size`?)" in lines
+
+
+def test_a_dependency_the_collector_imports_while_running_is_named(sandbox, run,
+                                                                   collector_module):
+    name = collector_module("lazy_dependency", "def main(*args):\n"
+                                               "    import pp_lazy_no_such_dependency\n")
+    assert_refused(sandbox, run(with_(QUERY, entrypoint=name)),
+                   f"{run.query_path}: key 'entrypoint': collector '{name}' needs the module "
+                   "'pp_lazy_no_such_dependency', which is not installed")
+
+
+def test_a_bad_stagecraft_data_set_names_the_slug(sandbox, sandbox_config, run):
+    config = stagecraft_config("tests.collectors.echo")
+    config["data_set"] = dict(config["data_set"], data_type="Bad Name")
+    sandbox_config.collectors["echo-slug"] = config
+    code, err = run(None, "-l", "echo-slug")
+    assert code == 1
+    assert error_line(err) == ("pp-collector: error: stagecraft collector 'echo-slug': key "
+                               "'data-set.data-type': expected lower-case letters, digits, '-' "
+                               "and '_' only, got 'Bad Name'")
+
+
+def test_run_counts_into_the_callers_recording(sandbox, run):
+    """The Celery task opens the recording and reports the count the run made in it."""
+    from performanceplatform.utils import writes
+
+    with writes.recording() as outer:
+        main_module.run(run.files(QUERY))
+    assert (outer.records, outer.chunks) == (2, 1)

@@ -115,8 +115,16 @@ def test_deleted_slot_is_reused_and_others_keep_their_order():
     table.add("b")  # lands in its old (now dummy) slot
     assert list(table) == ["a", "c", "b"]
     assert table.size == 8
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as missing:
         table.discard("zz")
+    assert missing.value.args == ("zz",)
+
+
+def test_discarding_counts_down():
+    table = Py2Table(["a", "b", "c", "d"])
+    table.discard("b")
+    table.discard("c")
+    assert len(table) == 2 and list(table) == [k for k in py2_order("abcd") if k in "ad"]
 
 
 def test_an_insert_takes_the_first_dummy_on_its_probe_path():
@@ -267,3 +275,66 @@ def test_sort_key_puts_none_first_then_numbers_then_text():
     values = ["b", 2, None, 1.5, "a"]
     assert sorted(values, key=py2_sort_key) == [None, 1.5, 2, "a", "b"]
     assert py2_sort_key(("a", 1)) < py2_sort_key(("a", 2))
+
+
+@pytest.mark.parametrize("before, merged, size", [
+    ([], 5, 8),  # (0 + 5) * 3 < 8 * 2: no resize
+    ([], 6, 16),  # (0 + 6) * 3 >= 16: resized for (0 + 6) * 2 keys
+    (["a", "b", "c"], 2, 8),
+    (["a", "b", "c"], 3, 16),
+    ([], 8, 32),  # room for exactly 16 is not enough: dictresize wants more than 16 slots
+    ([], 11, 32),
+])
+def test_merge_presizes_as_python_2_dict_update(before, merged, size):
+    """CPython 2.7 ``dict_merge``: resize to fit ``(used + n) * 2`` when
+    ``(fill + n) * 3 >= slots * 2``, once, before inserting."""
+    table = Py2Table(before)
+    table.merge(f"k{i}" for i in range(merged))
+    assert (table.size, len(table)) == (size, len(before) + merged)
+
+
+def test_a_table_of_more_than_50000_keys_grows_twofold():
+    """CPython 2.7 ``PyDict_SetItem``: a dict with more than 50,000 keys resizes for
+    ``2 * used`` keys instead of ``4 * used``."""
+    table = Py2Table(range(174762))
+    assert table.size == 262144  # the last fourfold growth (used 43,691)
+    table.add(174762)  # the 2/3 mark of 262,144 slots: resized for 349,526 keys
+    assert (table.size, len(table)) == (524288, 174763)
+
+
+def test_growth_is_sized_by_the_keys_in_use_not_the_deleted_ones():
+    """Deleted slots count towards the 2/3 mark but the resize is for 4 * used keys: 7 keys
+    in use get 32 slots (5 * 7 would give 64)."""
+    table = Py2Table()
+    table.merge(f"k{i}" for i in range(6))  # 16 slots
+    for i in range(4):
+        table.discard(f"k{i}")
+    for i in range(5):
+        table.add(f"n{i}")
+    assert (table.size, len(table)) == (32, 7)
+
+
+def test_a_table_of_exactly_50000_keys_still_grows_fourfold():
+    """``used > 50000`` is strict: 50,000 keys in use (deleted slots filling the table up)
+    resize for 4 * 50,000 keys, 262,144 slots (2 * 50,000 would keep 131,072)."""
+    table = Py2Table()
+    table.merge(range(40000))  # 131,072 slots
+    for key in range(40000, 50000):
+        table.add(key)
+    for key in range(40000):  # one out, one in: 50,000 in use while the table fills up
+        table.discard(key)
+        table.add(1_000_000 + key)
+    assert (table.size, len(table)) == (262144, 50000)
+
+
+def test_keys_with_the_same_hash_are_still_different_keys():
+    """In Python 2 ``hash(-1) == hash(-2) == -2``: both keys are kept."""
+    table = Py2Table([-1, -2])
+    assert len(table) == 2 and sorted(table) == [-2, -1] and -2 in table
+
+
+def test_the_probe_sequence_shifts_perturb_right():
+    """CPython 2.7 ``lookdict`` by hand, 8 slots: 0 -> 0; 8 -> 0 taken, (0*5 + 8 + 1) & 7 = 1;
+    16 -> 0, 1 taken, perturb 16 >> 5 = 0, (1*5 + 0 + 1) = 6; 128 -> 0, 1 taken, perturb
+    128 >> 5 = 4, (1*5 + 4 + 1) & 7 = 2. Slots 0, 1, 2, 6 hold 0, 8, 128, 16."""
+    assert py2_order([0, 8, 16, 128]) == [0, 8, 128, 16]

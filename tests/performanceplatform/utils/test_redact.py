@@ -91,3 +91,20 @@ def test_redact_value_keeps_types_and_non_text_values():
     register_secrets(["s3cr3t"])
     assert redact_value({"a": ("s3cr3t", 1, None), "b": [True, "x s3cr3t"]}) == \
         {"a": ("***", 1, None), "b": [True, "x ***"]}
+
+
+@pytest.mark.parametrize("form", [
+    "Pw/d+x=1&y%20z-%C3%A9%41",  # as requests re-quotes a URL: reserved characters kept
+    "Pw/d%2Bx%3D1%26y+z-%C3%A9%2541",  # a form body that keeps '/'
+    "Pw/d%2bx%3d1%26y+z-%c3%a9%2541",  # ... with lower-case escapes
+])
+def test_a_secret_is_masked_as_urls_and_form_bodies_carry_it(form):
+    register_secrets(["Pw/d+x=1&y z-é%41"])
+    assert redact(f"<{form}>") == "<***>"
+
+
+def test_a_secret_is_masked_inside_json_text_whole():
+    """JSON escapes '"' whether or not it escapes non-ASCII characters."""
+    register_secrets(['pa"ss-é'])
+    assert redact('{"password": "pa\\"ss-\\u00e9"}') == '{"password": "***"}'
+    assert redact('{"password": "pa\\"ss-é"}') == '{"password": "***"}'

@@ -96,3 +96,14 @@ def test_a_records_fields_are_compared_whatever_their_order_but_with_their_types
                {"_id": "c", "n": [1]}, {"_id": "c", "n": [1]}, {"_id": "d", "n": [1]},
                {"_id": "d", "n": [2]}])
     assert run.clashing_ids == ["b", "d"]
+
+
+def test_up_to_five_clashing_ids_are_all_shown_without_dots(caplog):
+    run = writes.Writes()
+    for n in (1, 2):
+        run.watch([record(f"id{i}", n=n) for i in range(5)])
+    with caplog.at_level(logging.WARNING):
+        run.warn_about_duplicates()
+    assert [r.getMessage() for r in caplog.records] == [
+        "5 _ids were given to records that differ (Backdrop keeps only the last record of "
+        "each): id0, id1, id2, id3, id4; check options.idMapping"]
