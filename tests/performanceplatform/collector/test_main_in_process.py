@@ -642,8 +642,9 @@ def test_a_subcommand_returns_its_code_and_output(run, capsys, monkeypatch):
     sample = json.loads(capsys.readouterr().out)
     assert sample["entrypoint"] == "performanceplatform.collector.piwik.core"
     assert main(["validate"]) == ExitCode.USAGE == 2
-    assert capsys.readouterr().err == ("pp-collector: error: command line: 'validate' is not "
-                                       "available in this version\n")
+    assert capsys.readouterr().err == (
+        "pp-collector: error: command line: name the query files or folders to validate (PATH "
+        "or -q FILE), or --jobs JOBS_FILE\n")
     monkeypatch.setattr(sys, "argv", ["pp-collector", "validate"])
     with pytest.raises(SystemExit) as stopped:
         main()
