@@ -1,5 +1,10 @@
 """``GoogleSession``: a session that authorizes every request with the Google credentials,
-refreshing the token once for all the threads that share it."""
+refreshing the token once for all the threads that share it.
+
+It is our ``CollectorSession`` with a refresh lock, not google-auth's ``AuthorizedSession``:
+that one would bring its own request timeout (120 s) over ours, refresh up to twice on a 401
+where one refresh is right, and send requests outside our HTTP layer, so they would lose its
+retries, redirect rule, sandbox routing and the run's request count."""
 
 from __future__ import annotations
 
