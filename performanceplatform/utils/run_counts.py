@@ -17,8 +17,9 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from performanceplatform.utils.run_scope import scoped
 
 _current: contextvars.ContextVar[RequestCounts | None] = contextvars.ContextVar(
     "pp_collector_request_counts", default=None)
@@ -47,20 +48,10 @@ class RequestCounts:
         return time.monotonic() - self.started
 
 
-@contextmanager
-def counting(reuse_current: bool = False) -> Iterator[RequestCounts]:
+def counting(reuse_current: bool = False) -> AbstractContextManager[RequestCounts]:
     """Make a new ``RequestCounts`` the current run's for the duration of the block; with
     ``reuse_current``, one an enclosing caller opened is used instead."""
-    enclosing = _current.get()
-    if reuse_current and enclosing is not None:
-        yield enclosing
-        return
-    counts = RequestCounts()
-    token = _current.set(counts)
-    try:
-        yield counts
-    finally:
-        _current.reset(token)
+    return scoped(_current, RequestCounts, reuse_current)
 
 
 def current() -> RequestCounts | None:

@@ -25,8 +25,10 @@ import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
+
+from performanceplatform.utils.run_scope import scoped
 
 log = logging.getLogger(__name__)
 
@@ -133,22 +135,12 @@ def _digest(record: Mapping[str, Any]) -> int:
         return hash(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest())
 
 
-@contextmanager
-def recording(reuse_current: bool = False) -> Iterator[Writes]:
+def recording(reuse_current: bool = False) -> AbstractContextManager[Writes]:
     """Make a new ``Writes`` the current run's for the duration of the block.
 
     With ``reuse_current``, a ``Writes`` that an enclosing caller opened (a Celery task that
     reports the count) is used instead of a new one."""
-    enclosing = _current.get()
-    if reuse_current and enclosing is not None:
-        yield enclosing
-        return
-    run = Writes()
-    token = _current.set(run)
-    try:
-        yield run
-    finally:
-        _current.reset(token)
+    return scoped(_current, Writes, reuse_current)
 
 
 def current() -> Writes | None:

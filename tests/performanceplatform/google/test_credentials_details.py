@@ -9,8 +9,8 @@ import json
 import google.auth.exceptions
 import pytest
 
-from performanceplatform.google import credentials as gc
 from performanceplatform.google.credentials import REGENERATE_HINT, load_credentials
+from performanceplatform.google.credentials import refresh as gc
 from performanceplatform.utils.errors import ConfigError
 from tests.local_zone import local_zone
 from tests.performanceplatform.google import keys

@@ -9,8 +9,8 @@ import google.auth.exceptions
 import pytest
 import requests
 
-from performanceplatform.google import credentials as gc
 from performanceplatform.google.credentials import load_credentials
+from performanceplatform.google.credentials import refresh as gc
 from performanceplatform.utils.errors import ConfigError, SourceError
 from tests.performanceplatform.google import keys
 
