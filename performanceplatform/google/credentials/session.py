@@ -23,6 +23,11 @@ from performanceplatform.transport.http import (
 
 log = logging.getLogger(__name__)
 
+# ``requests.Session.request``'s arguments after ``method`` and ``url``, in order
+REQUEST_ARGUMENTS = ("params", "data", "headers", "cookies", "files", "auth", "timeout",
+                     "allow_redirects", "proxies", "hooks", "stream", "verify", "cert", "json")
+
+
 class GoogleSession(CollectorSession):
     """A ``CollectorSession`` that authorizes every request with the Google credentials."""
 
@@ -42,16 +47,17 @@ class GoogleSession(CollectorSession):
             self.credentials.refresh(self._refresh_request)
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        kwargs.update(zip(REQUEST_ARGUMENTS, args, strict=False))  # headers by position kept
         if not self.credentials.valid:
             self.refresh(self.credentials.token)
         token = self.credentials.token
-        response = super().request(method, url, *args, **self._authorized(kwargs, token))
+        response = super().request(method, url, **self._authorized(kwargs, token))
         if response.status_code == 401:
             log.info("%s answered 401: refreshing the access token", redact_url(url))
             response.close()
             self.refresh(token)
             token = self.credentials.token
-            response = super().request(method, url, *args, **self._authorized(kwargs, token))
+            response = super().request(method, url, **self._authorized(kwargs, token))
         return response
 
     @staticmethod

@@ -160,3 +160,14 @@ def test_the_transport_raises_what_google_auth_expects(google):
     with pytest.raises(TransportError) as unreachable:
         TokenTransport()(f"http://127.0.0.1:{port}/token", method="POST")
     assert f"port={port}" in str(unreachable.value)
+
+
+def test_headers_given_positionally_are_kept_too(google, tmp_path):
+    session = authorized_session(keys.write_storage_credentials(tmp_path, expiry=None))
+    answer = session.request("POST", REPORT_URL, {"alt": "json"}, json.dumps(REPORT_BODY),
+                             {"Content-Type": "application/json; charset=utf-8"})
+    assert answer.status_code == 200
+    for entry in served(google, "ga4"):
+        assert entry["content_type"] == "application/json; charset=utf-8"
+        assert entry["query"] == [["alt", "json"]]
+        assert entry["authorization"] == "Bearer"
