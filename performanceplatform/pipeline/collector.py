@@ -70,6 +70,8 @@ class Collector:
     builds_records: ClassVar[bool] = False
     # the write options the sink honours for this collector (others are left alone)
     write_options: ClassVar[frozenset[str]] = frozenset({"chunk-size", "empty-data-set"})
+    # what the warning about records that share an ``_id`` but differ advises
+    id_advice: ClassVar[str] = "check options.idMapping"
 
     def __init__(self, data_type: str | None):
         self.data_type = data_type

@@ -29,6 +29,7 @@ from performanceplatform.pipeline import settings
 from performanceplatform.pipeline.collector import Checks, Collector, Unit
 from performanceplatform.pipeline.ledger import Event, Ledger, _plural
 from performanceplatform.pipeline.ordered import in_order
+from performanceplatform.utils import writes
 from performanceplatform.utils.checks import Problems, raise_all, where_of
 from performanceplatform.utils.errors import SinkError
 
@@ -92,6 +93,9 @@ def run(collector: Collector, credentials: Any, data_set_config: dict[str, Any],
         _plan_only(planned, collector, credentials, query, options, start_at, end_at)
         return
     check(collector, credentials, query, options)
+    recorded = writes.current()
+    if recorded is not None:
+        recorded.id_advice = collector.id_advice
     workers = settings.concurrency(options, collector.concurrency_limit, collector.source)
     try:
         units = collector.plan(query, options, start_at, end_at)

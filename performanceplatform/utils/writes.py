@@ -46,6 +46,7 @@ class Writes:
         self.records = 0
         self.chunks = 0
         self.would_write = 0  # records a dry run would have written
+        self.id_advice = "check options.idMapping"  # the duplicate warning's advice
         self.emptied = False
         self._lock = threading.Lock()  # several POSTs may be in flight
         self._digests: dict[int, int] = {}  # hash of the _id -> hash of the record
@@ -108,7 +109,7 @@ class Writes:
         shown = ", ".join(ids[:SHOWN_IDS]) + (", ..." if len(ids) > SHOWN_IDS else "")
         count = "1 _id was" if len(ids) == 1 else f"{len(ids)} _ids were"
         log.warning("%s given to records that differ (Backdrop keeps only the last record of "
-                    "each): %s; check options.idMapping", count, shown)
+                    "each): %s; %s", count, shown, self.id_advice)
 
     # -- for a run stopped half-way ----------------------------------------------------
     def summary(self) -> str:

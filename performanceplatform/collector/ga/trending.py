@@ -43,6 +43,7 @@ class Trending(CoreReports):
     """One unit (the two weeks before today); its summed pages become the records."""
 
     source = "Google Analytics trending"
+    id_advice = "their pages share a path, which the _id is made of (as in the original)"
     unit_noun = "two-week window"
     whole_set = True
     builds_records = True

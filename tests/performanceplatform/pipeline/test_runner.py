@@ -314,3 +314,25 @@ def test_a_chunk_sharing_an_id_with_one_in_flight_waits_for_it(sandbox):
         **{"chunk-size": 1, "idMapping": ["dataType"]})
     held = stored(sandbox, "g", "t")
     assert [r["_timestamp"][:10] for r in held] == ["2024-01-06"]
+
+
+class SameIds(Days):
+    """Every day's rows get the same ``_id``s (an ``idMapping`` on ``row`` alone)."""
+
+    id_advice = "rows of every day share their row number"
+
+
+@pytest.mark.parametrize("collector, advice", [
+    (Days(days=2), "check options.idMapping"),
+    (SameIds(days=2), "rows of every day share their row number"),
+])
+def test_the_duplicate_id_warning_gives_the_collector_s_advice(sandbox, caplog, collector,
+                                                               advice):
+    from performanceplatform.utils import writes as run_writes
+
+    with run_writes.recording() as recorded:
+        run(sandbox, collector, 1, idMapping="row")
+    with caplog.at_level("WARNING"):
+        recorded.warn_about_duplicates()
+    [message] = [r.getMessage() for r in caplog.records if "_ids were given" in r.getMessage()]
+    assert message.endswith(f"; {advice}")
