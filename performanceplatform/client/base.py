@@ -90,7 +90,8 @@ class BaseClient:
         self._dry_run = dry_run
         self._request_id_fn = request_id_fn or _not_set
         self.retry_policy = retry_policy or RetryPolicy(attempts=5 if retry_on_error else 1)
-        self._session: requests.Session | None = None
+        # made now, not on first use: the POSTs in flight (``client.in_flight``) share it
+        self.session: requests.Session = make_session()
 
     @property
     def base_url(self) -> str:
@@ -103,12 +104,6 @@ class BaseClient:
     @property
     def dry_run(self) -> bool:
         return self._dry_run
-
-    @property
-    def session(self) -> requests.Session:
-        if self._session is None:
-            self._session = make_session()
-        return self._session
 
     def _headers(self, has_body: bool) -> dict[str, str]:
         headers = {
@@ -157,7 +152,7 @@ class BaseClient:
             log.error("[PP-C] %s", text)
             raise SinkError(f"{method} {redact_url(url)} answered HTTP {response.status_code}: "
                             f"{text}", url=redact_url(url), status=response.status_code)
-        if response.status_code == 204 or not response.content:
+        if not response.content:  # a 204 has none
             return None
         try:
             return response.json()
@@ -195,7 +190,7 @@ class BaseClient:
     def _put(self, path: str, data: Any) -> Any:
         return self._request("PUT", path, data=data)
 
-    def _post(self, path: str, data: Any, chunk_size: int = 0, in_flight: int = 1) -> Any:
+    def _post(self, path: str, data: Any, chunk_size: int, in_flight: int) -> Any:
         if chunk_size > 0:
             return self._post_chunks(path, data, chunk_size, in_flight)
         if is_chunkable(data) and not isinstance(data, list):
@@ -203,7 +198,7 @@ class BaseClient:
         return self._request("POST", path, data=data)
 
     def _post_chunks(self, path: str, data: Iterable[Any], chunk_size: int,
-                     in_flight: int = 1) -> None:
+                     in_flight: int) -> None:
         """One POST per chunk, in order; with ``in_flight`` > 1, that many at once
         (``client.in_flight``; never in a dry run, whose log shows each POST in turn)."""
         if not is_chunkable(data):

@@ -67,21 +67,25 @@ class DataSet(BaseClient):
     def empty_data_set(self) -> Any:
         """Remove every record: ``PUT []``."""
         answer = self._put("", [])
-        self._emptied = not self.dry_run
+        if not self.dry_run:
+            self._emptied = True
+            run = writes.current()
+            if run is not None:
+                run.emptied_data_set()
         return answer
 
     def _request(self, method: str, path: str, data: Any = None,
                  params: dict[str, Any] | None = None) -> Any:
-        """Each accepted write is reported to the current run (``utils.writes``)."""
+        """Each accepted POST is reported to the current run (``utils.writes``); a dry run's
+        as what it would have written."""
         answer = super()._request(method, path, data=data, params=params)
         run = writes.current()
-        if run is not None and self.dry_run and method == "POST":
-            run.would_have_written(len(data) if isinstance(data, (list, tuple)) else 1)
-        elif run is not None and not self.dry_run:
-            if method == "POST":
-                run.wrote(len(data) if isinstance(data, (list, tuple)) else 1)
-            elif method == "PUT" and data == []:
-                run.emptied_data_set()
+        if run is not None and method == "POST":
+            count = len(data) if isinstance(data, (list, tuple)) else 1  # a dict: one record
+            if self.dry_run:
+                run.would_have_written(count)
+            else:
+                run.wrote(count)
         return answer
 
 

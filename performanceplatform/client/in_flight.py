@@ -23,6 +23,7 @@ when a POST fails (the pipeline waits for its fetching threads) learns of it at 
 
 from __future__ import annotations
 
+import bisect
 import contextvars
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -70,10 +71,8 @@ def post_in_flight(client: Any, path: str, chunks: Iterator[list[Any]], limit: i
                    progress: Any) -> None:
     """POST ``chunks`` (from ``iter_chunks``) with at most ``limit`` in flight. ``progress``
     is the client's ``ChunkProgress``, which words a failure of the records' source."""
-    _ = client.session  # made once, here, before any thread asks for it
     pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="pp-post")
     writer = _Writer(client, path, pool, limit)
-    settled = False
     source = _settling(chunks, writer, progress)
     try:
         while not writer.failed:
@@ -82,11 +81,9 @@ def post_in_flight(client: Any, path: str, chunks: Iterator[list[Any]], limit: i
                 break
             writer.start(chunk)
         writer.settle_all()
-        settled = True
         writer.raise_failure()
-    finally:
-        if not settled:  # a signal (or a bug): give the POSTs in flight a moment to end
-            writer.abandon()
+    finally:  # after a signal (or a bug) POSTs may be in flight: give them a moment to end
+        writer.abandon()
         pool.shutdown(wait=False)
 
 
@@ -164,7 +161,7 @@ class _Writer:
         raise SinkError(f"{error} ({self._failure_note()})", url=error.url,
                         status=error.status, written_records=written.records,
                         written_chunks=written.chunks,
-                        written_ranges=tuple((a, b) for *_, a, b in written.merged())
+                        written_ranges=tuple((a, b) for *_, a, b in written.runs)
                         ) from error
 
     def _failure_note(self) -> str:
@@ -172,7 +169,7 @@ class _Writer:
         later chunks were not sent`` (in a sequential write's words when it is one)."""
         failed = [chunk for chunk, _ in self.failed]
         first, written = failed[0], self.written
-        runs = [(a, b) for a, b, *_ in written.merged()]
+        runs = [(a, b) for a, b, *_ in written.runs]
         if runs in ([], [(1, first.number - 1)]) and first.number == written.chunks + 1 and \
                 len(failed) == 1:
             sequential = ChunkProgress()
@@ -200,8 +197,9 @@ class _Writer:
 
 
 class _Written:
-    """The chunks Backdrop accepted, kept as runs of consecutive chunks ``[first number, last
-    number, first record, end record]``: a few numbers, however long the write."""
+    """The chunks Backdrop accepted, as the sorted runs of consecutive chunks ``[first number,
+    last number, first record, end record]``: one run, plus one per gap left by a chunk still
+    in flight or failed, so a few numbers however long the write."""
 
     def __init__(self) -> None:
         self.runs: list[list[int]] = []
@@ -212,25 +210,18 @@ class _Written:
         self.chunks += 1
         self.records += chunk.size
         start, end = chunk.span
-        for run in reversed(self.runs[-8:]):  # chunks are answered in about their order
-            if run[1] + 1 == chunk.number:
-                run[1], run[3] = chunk.number, end
-                return
-            if run[0] - 1 == chunk.number:
-                run[0], run[2] = chunk.number, start
-                return
-        self.runs.append([chunk.number, chunk.number, start, end])
-        if len(self.runs) > 64:
-            self.runs = self.merged()
-
-    def merged(self) -> list[list[int]]:
-        merged: list[list[int]] = []
-        for run in sorted(self.runs):
-            if merged and merged[-1][1] + 1 == run[0]:
-                merged[-1][1], merged[-1][3] = run[1], run[3]
-            else:
-                merged.append(list(run))
-        return merged
+        at = bisect.bisect(self.runs, [chunk.number])
+        before = self.runs[at - 1] if at else None
+        after = self.runs[at] if at < len(self.runs) else None
+        if after is not None and after[0] == chunk.number + 1:
+            after[0], after[2] = chunk.number, start
+            if before is not None and before[1] == chunk.number - 1:
+                before[1], before[3] = after[1], after[3]
+                del self.runs[at]
+        elif before is not None and before[1] == chunk.number - 1:
+            before[1], before[3] = chunk.number, end
+        else:
+            self.runs.insert(at, [chunk.number, chunk.number, start, end])
 
 
 def numbers(values: list[int]) -> str:

@@ -54,7 +54,7 @@ def test_a_non_json_answer_is_a_sink_error(sandbox):
         data_set(sandbox).post([{"_id": "a"}])
     assert str(failure.value) == (f"POST {sandbox.url}/data/group/type answered HTTP 200 with "
                                   "a body that is not JSON")
-    assert failure.value.status == 200
+    assert (failure.value.status, failure.value.url) == (200, f"{sandbox.url}/data/group/type")
 
 
 def test_a_json_answer_is_returned(sandbox):
@@ -122,3 +122,9 @@ def test_a_failed_chunk_keeps_the_url_and_status(sandbox):
         data_set(sandbox).post(records, chunk_size=2)
     assert (failure.value.status, failure.value.url) == (400, f"{sandbox.url}/data/group/type")
     assert (failure.value.written_records, failure.value.written_chunks) == (2, 1)
+
+
+def test_a_large_body_says_it_is_gzip_encoded(empty_answers):
+    url, seen = empty_answers
+    DataSet(url, "tok").post(records_of_size(GZIP_ABOVE + 1))
+    assert seen[-1]["Content-Encoding"] == "gzip"

@@ -262,3 +262,56 @@ def test_bodies_are_gzipped_above_2048_bytes_exactly(sandbox, size, gzipped):
     assert request["gzip"] is gzipped
     assert (request["body_bytes"] == size) is not gzipped
     assert stored(sandbox, "group", "type")[0]["pad"] == record["pad"]
+
+
+def test_after_emptying_a_failed_write_in_flight_keeps_what_it_wrote(sandbox):
+    bad = records(4)
+    bad[0]["bad-key"] = 1
+    target = data_set(sandbox)
+    target.empty_data_set()
+    inject(sandbox, service="backdrop", status=None, delay=0.3, count=2)  # both in flight
+    with pytest.raises(SinkError) as failure:
+        target.post(bad, chunk_size=2, in_flight=2)
+    error = failure.value
+    assert str(error).endswith(
+        "(chunk 1 (2 records) not written; chunk 2 with 2 records was written; later chunks "
+        "were not sent); the data set was emptied before this write and now holds only the 2 "
+        "records written before the failure: re-run to fill it")
+    assert (error.url, error.status) == (f"{sandbox.url}/data/group/type", 400)
+    assert (error.written_records, error.written_chunks, error.written_ranges) == \
+        (2, 1, ((2, 4),))  # what the pipeline's account of the periods reads
+
+
+def test_records_of_any_iterable_go_in_one_post_without_a_chunk_size(sandbox):
+    data_set(sandbox).post(r for r in records(3))
+    data_set(sandbox).post(tuple(records(5))[3:])
+    assert [r["method"] for r in served(sandbox, "backdrop")] == ["POST", "POST"]
+    assert [r["count"] for r in stored(sandbox, "group", "type")] == [0, 1, 2, 3, 4]
+
+
+def test_a_text_body_is_posted_as_it_is(sandbox):
+    data_set(sandbox).post(json.dumps([RECORD]))
+    assert stored(sandbox, "group", "type")[0]["count"] == 1
+
+
+def test_a_get_sends_no_body(sandbox):
+    data_set(sandbox).get()
+    [request] = served(sandbox, "backdrop")
+    assert (request["method"], request["body_bytes"], request["content_type"]) == \
+        ("GET", 0, None)
+
+
+def test_the_run_counts_the_records_and_chunks_backdrop_accepted(sandbox):
+    from performanceplatform.utils import writes
+
+    client = data_set(sandbox)
+    with writes.recording() as run:
+        client.post(records(3))
+        client.post(RECORD)  # one record
+        client.get()
+        assert not run.emptied
+        client.empty_data_set()
+        client.post(records(5), chunk_size=2)
+    assert (run.records, run.chunks, run.emptied, run.would_write) == (9, 5, True, 0)
+    assert run.summary() == ("the data set was emptied; 9 records in 5 chunks were written (a "
+                             "re-run overwrites them by _id); the rest were not written")

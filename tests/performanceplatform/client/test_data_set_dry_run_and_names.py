@@ -97,3 +97,35 @@ def test_a_source_failing_mid_stream_with_a_plain_error_keeps_its_message(caplog
     assert str(failure.value) == "source broke"
     assert "2 records in 2 chunks were written before the failure; the rest were not" in \
         caplog.messages
+
+
+def test_from_config_refuses_a_local_store_and_says_where_to_write():
+    from performanceplatform.utils.errors import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        DataSet.from_config({"url": "http://b/data/g/t", "token": "t", "dry_run": False,
+                             "store": "/tmp/store"})
+    assert str(refused.value) == (
+        "data_set_config: key 'store': DataSet.from_config writes to a Backdrop only and this "
+        "run's records go to a local store: write them through "
+        "performanceplatform.sinks.data_set_for(data_set_config) or Pusher")
+
+
+def test_group_and_type_are_kept_as_given():
+    assert DataSet.from_group_and_type("http://b/data", "g", "aX").base_url == \
+        "http://b/data/g/aX"
+
+
+def test_a_dry_run_counts_the_records_it_would_have_written_and_sees_their_ids():
+    from performanceplatform.utils import writes
+
+    client = DataSet("http://backdrop.example/data/g/t", None, dry_run=True)
+    with writes.recording() as run:
+        client.empty_data_set()
+        client.post([{"_id": "a", "n": 1}, {"_id": "b"}, {"_id": "c"}])
+        client.post({"_id": "a", "n": 2, "other": 3})  # one record, whatever its fields
+        client.post(iter([{"_id": "d"}, {"_id": "e"}]), chunk_size=1)
+        client.get()
+    assert run.would_write == 6
+    assert (run.records, run.chunks, run.emptied) == (0, 0, False)  # nothing was sent
+    assert run.clashing_ids == ["a"]
