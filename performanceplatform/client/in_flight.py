@@ -170,8 +170,8 @@ class _Writer:
         failed = [chunk for chunk, _ in self.failed]
         first, written = failed[0], self.written
         runs = [(a, b) for a, b, *_ in written.runs]
-        if runs in ([], [(1, first.number - 1)]) and first.number == written.chunks + 1 and \
-                len(failed) == 1:
+        # every chunk started was answered: one failed, and the written ones all came before it
+        if len(failed) == 1 and runs in ([], [(1, first.number - 1)]):
             sequential = ChunkProgress()
             sequential.records, sequential.chunks = written.records, written.chunks
             return sequential.failed(first.size)

@@ -40,12 +40,12 @@ def test_constructors_keep_url_token_and_dry_run():
 
 @pytest.mark.parametrize("base_url", [None, 123])
 def test_base_url_must_be_text(base_url):
-    with pytest.raises(ValueError, match="base_url must be a string"):
+    with pytest.raises(ValueError, match="^base_url must be a string$"):
         BaseClient(base_url, "")
 
 
 def test_token_must_be_text_or_none():
-    with pytest.raises(ValueError, match="token must be a string or None"):
+    with pytest.raises(ValueError, match="^token must be a string or None$"):
         BaseClient("", 123)
     BaseClient("", None)
     BaseClient("", "")

@@ -129,3 +129,17 @@ def test_a_dry_run_counts_the_records_it_would_have_written_and_sees_their_ids()
     assert run.would_write == 6
     assert (run.records, run.chunks, run.emptied) == (0, 0, False)  # nothing was sent
     assert run.clashing_ids == ["a"]
+
+
+def test_a_collector_error_from_the_source_gets_the_count_and_keeps_its_other_arguments():
+    from performanceplatform.utils.errors import CollectorError
+
+    def rows():
+        yield {"_id": "a"}
+        raise CollectorError("a third-party collector broke", "its detail")
+
+    client = DataSet("http://b/data/g/t", None, dry_run=True)
+    with pytest.raises(CollectorError) as failure:
+        client.post(rows(), chunk_size=1)
+    assert failure.value.args == ("a third-party collector broke (1 record in 1 chunk was "
+                                  "written before the failure; the rest were not)", "its detail")
