@@ -269,7 +269,7 @@ def test_after_emptying_a_failed_write_in_flight_keeps_what_it_wrote(sandbox):
     bad[0]["bad-key"] = 1
     target = data_set(sandbox)
     target.empty_data_set()
-    inject(sandbox, service="backdrop", status=None, delay=0.3, count=2)  # both in flight
+    inject(sandbox, service="backdrop", status=None, delay=0.5, count=2)  # both in flight
     with pytest.raises(SinkError) as failure:
         target.post(bad, chunk_size=2, in_flight=2)
     error = failure.value

@@ -144,7 +144,7 @@ def test_the_last_chunk_failing_after_the_earlier_ones_reads_as_a_sequential_wri
 
 
 def test_one_chunk_written_after_the_failed_one_is_named(sandbox):
-    inject(sandbox, service="backdrop", status=None, delay=0.3, count=2)  # both in flight
+    inject(sandbox, service="backdrop", status=None, delay=0.5, count=2)  # both in flight
     error = failed_write(sandbox, refused(4, 0), chunk_size=2, in_flight=2)
     assert str(error).endswith("(chunk 1 (2 records) not written; chunk 2 with 2 records was "
                                "written; later chunks were not sent)")
