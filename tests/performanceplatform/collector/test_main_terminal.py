@@ -310,14 +310,22 @@ def test_the_peek_reads_what_the_real_parser_would():
 
 # -- shell completion ------------------------------------------------------------------------
 
-def test_main_answers_the_shell_s_completion_request_first(tmp_path, monkeypatch):
-    """argcomplete answers and ends the process (``os._exit``): run ``main`` in a fork."""
+def test_main_answers_the_shell_s_completion_request_and_only_then(tmp_path, monkeypatch,
+                                                                   capsys):
+    """argcomplete answers and ends the process (``os._exit``): ``main`` runs in a fork for
+    that; without the request the same words are a command line (missing -c: exit 2)."""
     pytest.importorskip("argcomplete", reason="the 'completion' extra is not installed")
     answer = tmp_path / "completions"
     line = "pp-collector --dr"
-    for name, value in {"_ARGCOMPLETE": "1", "_ARGCOMPLETE_IFS": "\n", "COMP_LINE": line,
-                        "COMP_POINT": str(len(line)),
-                        "_ARGCOMPLETE_STDOUT_FILENAME": str(answer)}.items():
+    request = {"_ARGCOMPLETE": "1", "_ARGCOMPLETE_IFS": "\n", "COMP_LINE": line,
+               "COMP_POINT": str(len(line)), "_ARGCOMPLETE_STDOUT_FILENAME": str(answer)}
+    for name in request:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--dr"])
+    assert stopped.value.code == ExitCode.USAGE and not answer.exists()
+    assert "the following arguments are required: -c/--credentials" in capsys.readouterr().err
+    for name, value in request.items():
         monkeypatch.setenv(name, value)
     child = os.fork()
     if child == 0:  # pragma: no cover (the child ends in argcomplete, or here)
