@@ -194,6 +194,21 @@ def _peek_store(args: list[str] | None) -> tuple[Any, bool]:
         return None, False
 
 
+def peek_logging(args: list[str]) -> argparse.Namespace:
+    """The flags that say where a run logs (and ``-l``'s slug) when the real parse stopped
+    part-way, at a config file that cannot be read: read as the real parse reads them
+    (``--log-f json`` and ``--console`` too); the defaults if even that fails."""
+    peek = _Peek(add_help=False)
+    peek.add_argument("--console-logging", dest="console_logging", action="store_true")
+    peek.add_argument("--log-format", dest="log_format")
+    peek.add_argument("--log-dir", dest="log_dir")
+    peek.add_argument("-l", "--collector", dest="collector_slug")
+    try:
+        return peek.parse_known_args(args)[0]
+    except ValueError:
+        return peek.parse_args([])
+
+
 def utc_date(value: dt.date | dt.datetime) -> dt.date:
     """The calendar date in UTC of ``-s``/``-e``: a value without an offset is UTC."""
     if isinstance(value, dt.datetime) and value.utcoffset() is not None:

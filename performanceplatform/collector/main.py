@@ -105,27 +105,14 @@ def _set_up_logging(entrypoint: str, args: argparse.Namespace, logfile_path: str
     return [h for h in logging.getLogger().handlers if h not in before]
 
 
-def _json_log(args: argparse.Namespace | None, words: list[str] | None = None) -> bool:
-    """Whether the log is JSON on stderr (``--log-format json``, ``PP_COLLECTOR_LOG_FORMAT``);
-    ``words``: the command line, for a failure before it was parsed."""
+def _json_log(args: argparse.Namespace) -> bool:
+    """Whether the log is JSON on stderr (``--log-format json``, ``PP_COLLECTOR_LOG_FORMAT``)."""
     from performanceplatform.collector.logging_setup import JSON, log_format
 
-    flag = getattr(args, "log_format", None) if args is not None else _given(words or [],
-                                                                               "--log-format")
     try:
-        return log_format(flag) == JSON
+        return log_format(getattr(args, "log_format", None)) == JSON
     except CollectorError:
         return False
-
-
-def _given(words: list[str], name: str) -> str | None:
-    """The value of ``name`` on an unparsed command line (``--name VALUE``, ``--name=VALUE``)."""
-    for index, word in enumerate(words):
-        if word.startswith(f"{name}="):
-            return word.partition("=")[2]
-        if word == name and index + 1 < len(words):
-            return words[index + 1]
-    return None
 
 
 def _remove_handlers(handlers: list[logging.Handler]) -> None:
@@ -238,15 +225,13 @@ def _load_query(args: argparse.Namespace) -> None:
         register_secrets([args.query["data-set"].get("bearer_token")])
 
 
-def _log_early_failure(args: argparse.Namespace | None, argv: list[str] | None,
-                       exc: BaseException, message: str | None = None) -> None:
-    """A failure before the run's log was open still goes to a log (see ``early_log``)."""
-    words = argv if argv is not None else sys.argv[1:]
-    console = getattr(args, "console_logging", "--console-logging" in words)
-    fields = {"collector_slug": args.collector_slug} if getattr(args, "collector_slug",
-                                                               None) else {}
-    early_log.log_failure(exc, console, getattr(args, "log_dir", None), fields, message,
-                          json_log=_json_log(args, words))
+def _log_early_failure(args: argparse.Namespace, exc: BaseException,
+                       message: str | None = None) -> None:
+    """A failure before the run's log was open still goes to a log (see ``early_log``).
+    ``args``: the parsed command line, or what ``arguments.peek_logging`` read of it."""
+    fields = {"collector_slug": args.collector_slug} if args.collector_slug else {}
+    early_log.log_failure(exc, args.console_logging, args.log_dir, fields, message,
+                          json_log=_json_log(args))
 
 
 def _report(exc: BaseException) -> int:
@@ -266,12 +251,11 @@ def _stop_reason(exc: BaseException) -> str:
     return "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted (Ctrl-C)"
 
 
-def _report_stop(exc: BaseException, args: argparse.Namespace | None,
-                 argv: list[str] | None) -> int:
+def _report_stop(exc: BaseException, args: argparse.Namespace) -> int:
     """A run stopped by a signal: one line saying what was written, 143 or 130."""
     line = f"{_stop_reason(exc)}: {getattr(exc, _STOPPED, 'no records were written')}"
     if not early_log.was_logged(exc):
-        _log_early_failure(args, argv, exc, line)
+        _log_early_failure(args, exc, line)
     print(f"pp-collector: {line}", file=sys.stderr)
     return ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
 
@@ -295,7 +279,7 @@ def _prepare(args: argparse.Namespace) -> str:
     from performanceplatform.collector.arguments import check_dates
     from performanceplatform.collector.logging_setup import log_format, log_level
 
-    log_format(getattr(args, "log_format", None))  # a bad PP_COLLECTOR_LOG_FORMAT is named
+    log_format(args.log_format)  # a bad PP_COLLECTOR_LOG_FORMAT is named
     with early_log.held(log_level()):
         _load_query(args)
         entrypoint = validate_entrypoint(args.query, _where(args))
@@ -325,11 +309,10 @@ def _run_on_terminal(args: argparse.Namespace) -> None:
 
     with run_counts.counting():
         entrypoint = _prepare(args)
-        with terminal_progress(_data_set_name(args), getattr(args, "progress", None),
-                               _json_log(args)):
+        json_log = _json_log(args)
+        with terminal_progress(_data_set_name(args), args.progress, json_log):
             line = _run_collector(entrypoint, args)
-    logs_to_stderr = getattr(args, "console_logging", False) or _json_log(args)
-    if line and not logs_to_stderr and is_terminal(sys.stderr):
+    if line and not (args.console_logging or json_log) and is_terminal(sys.stderr):
         print(f"pp-collector: {line}", file=sys.stderr)
 
 
@@ -345,7 +328,7 @@ def _data_set_name(args: argparse.Namespace) -> str:
 def main(argv: list[str] | None = None) -> int:
     """The console script. Returns (and exits with) the exit code."""
     from performanceplatform.collector import commands
-    from performanceplatform.collector.arguments import parse_args
+    from performanceplatform.collector.arguments import parse_args, peek_logging
 
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (README: Installing)
         commands.complete()
@@ -358,13 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     args = None
     restore = _raise_on_sigterm()
     try:
-        args = parse_args(argv)
+        args = parse_args(words)
         _run_on_terminal(args)
     except (KeyboardInterrupt, Terminated) as exc:
-        code = _report_stop(exc, args, argv)
+        code = _report_stop(exc, args or peek_logging(words))
     except Exception as exc:  # every failure leaves through here as one line
         if not early_log.was_logged(exc):
-            _log_early_failure(args, argv, exc)
+            _log_early_failure(args or peek_logging(words), exc)
         code = _report(exc)
     else:
         code = ExitCode.OK

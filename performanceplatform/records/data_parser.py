@@ -307,20 +307,15 @@ def get_string_for_data_id(
     """The default id string: ``data_type``, the compact UTC ``timestamp``
     (``%Y%m%d%H%M%S``), ``time_span`` and each value's Python 2 text, joined by ``_``;
     None parts (data type or time span) are left out."""
-    is_datetime = isinstance(timestamp, dt.datetime)
-    offset = timestamp.utcoffset() if is_datetime else None
-    parts = [data_type, _compact(timestamp, is_datetime, offset), time_span]
-    parts += [value if type(value) is str else py2_str(value) for value in values]
-    if data_type is None or time_span is None:  # py2_str never gives None
-        parts = [part for part in parts if part is not None]
-    return "_".join(parts)  # type: ignore[arg-type]
+    offset = timestamp.utcoffset() if isinstance(timestamp, dt.datetime) else None
+    parts = [data_type, _compact(timestamp, offset), time_span, *map(py2_str, values)]
+    return "_".join(part for part in parts if part is not None)  # py2_str never gives None
 
 
 @lru_cache(maxsize=1024)
-def _compact(timestamp: Any, is_datetime: bool, offset: Any) -> str:
-    """``%Y%m%d%H%M%S``, remembered per timestamp (a period's records share one). The kind
-    and the offset are part of the key: equal instants in other zones have other local
-    fields."""
+def _compact(timestamp: Any, offset: Any) -> str:
+    """``%Y%m%d%H%M%S``, remembered per timestamp (a period's records share one). The offset
+    is part of the key: equal instants in other zones have other local fields."""
     return timestamp.strftime("%Y%m%d%H%M%S")
 
 

@@ -44,7 +44,7 @@ class CollectorError(Exception):
     exit_code: int = ExitCode.FAILED
 
     def __str__(self) -> str:  # one line, always
-        return " ".join(super().__str__().split("\n"))
+        return super().__str__().replace("\n", " ")
 
 
 class ConfigError(CollectorError):

@@ -20,7 +20,6 @@ their own. A sink used outside a run (a library caller) records nothing.
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
 import logging
 import threading
@@ -128,12 +127,11 @@ def _plural(count: int, noun: str) -> str:
 
 def _digest(record: Mapping[str, Any]) -> int:
     """A hash of the record's fields whatever their order (a value's type counts: 1 is not
-    1.0); records holding lists or other unhashable values are hashed through JSON."""
+    1.0); records holding lists or other unhashable values are hashed as JSON."""
     try:
         return hash(tuple(sorted((key, type(value), value) for key, value in record.items())))
     except TypeError:
-        text = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
-        return hash(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest())
+        return hash(json.dumps(record, sort_keys=True, default=str))
 
 
 def recording(reuse_current: bool = False) -> AbstractContextManager[Writes]:

@@ -81,8 +81,7 @@ def load_plugin(text: str, departments: DepartmentTable | None = None) -> Plugin
     """The plugin a plugin string describes; PluginError (a ConfigError) if it is not one."""
     if not isinstance(text, str):
         raise PluginError(f"plugin {text!r} is not a string")
-    call = _parse_call(text)
-    name = call.func.id if isinstance(call.func, ast.Name) else ""  # _parse_call checked it
+    name, call = _parse_call(text)
     plugin_class = PLUGINS.get(name)
     if plugin_class is None:
         raise PluginError(f"unknown plugin {name!r} in {text!r} (known: {', '.join(PLUGINS)})")
@@ -94,7 +93,8 @@ def load_plugin(text: str, departments: DepartmentTable | None = None) -> Plugin
         raise PluginError(f"bad arguments in {text!r}: {error}")
 
 
-def _parse_call(text: str) -> ast.Call:
+def _parse_call(text: str) -> tuple[str, ast.Call]:
+    """The plugin's name and its call."""
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
@@ -104,7 +104,7 @@ def _parse_call(text: str) -> ast.Call:
         raise PluginError(f"plugin {text!r} is not a call such as ComputeIdFrom('field')")
     if call.keywords:
         raise PluginError(f"plugin {text!r}: keyword arguments are not supported")
-    return call
+    return call.func.id, call
 
 
 def _argument(node: ast.expr, text: str) -> Any:

@@ -495,8 +495,10 @@ def test_run_collector_with_a_minimal_namespace_logs_to_files(sandbox, tmp_path)
         query={"data-set": {"data-group": "g", "data-type": "t"},
                "query": {"records": [RECORD]}, "options": {}},
         token={"token": SANDBOX_TOKEN}, start_at=None, end_at=None)
-    main_module._run_collector("tests.collectors.echo", namespace, str(tmp_path), "stagecraft")
+    line = main_module._run_collector("tests.collectors.echo", namespace, str(tmp_path),
+                                      "stagecraft")
     assert [r["_id"] for r in stored(sandbox, "g", "t")] == ["r"]
+    assert line.startswith("wrote 1 record to g/t in ")  # not a dry run
     entries = json_log(tmp_path, "stagecraft")
     running = [e for e in entries if e["@message"] == "Running collection into g/t"][0]
     assert "path_to_query" not in running["@fields"]

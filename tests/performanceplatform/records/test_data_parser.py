@@ -96,7 +96,7 @@ def test_55_id_mapping_string_from_dimensions():
 
 
 def test_56_data_type_is_required():
-    with pytest.raises(ValueError, match="Must provide a data type"):
+    with pytest.raises(ValueError, match="^Must provide a data type$"):
         build_document({}, None)
 
 

@@ -94,3 +94,15 @@ def test_where_of():
     assert where_of({"path_to_json_file": ""}, "query") == "query"
     assert where_of({}, "query") == "query"
     assert where_of(["path_to_json_file"], "query") == "query"
+
+
+def test_unknown_keys_say_what_a_hint_says_else_the_nearest_known_key():
+    from performanceplatform.utils.checks import unknown_keys
+
+    problems = Problems("q.json")
+    unknown_keys(problems, {"ids": "ga:1", "metrix": [], "metrics": [], "path_to_json_file": "q"},
+                 {"metrics", "property"}, hints={"ids": "use 'property'"})
+    assert problems.found == [
+        ("query.ids", "use 'property'"),
+        ("query.metrix", "unknown key (did you mean `metrics`?); known keys: metrics, property"),
+    ]

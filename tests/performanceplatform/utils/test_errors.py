@@ -57,3 +57,8 @@ def test_the_cli_reports_each_errors_own_exit_code(capsys):
     err = capsys.readouterr().err.splitlines()
     assert err == ["pp-collector: error: custom", "pp-collector: error: command line: bad",
                    "pp-collector: error: unexpected RuntimeError: boom"]
+
+
+def test_an_error_is_one_line_that_keeps_the_spacing_of_what_it_quotes():
+    error = ConfigError("got 'two  spaces\tand a tab'\nsecond line", where="q.json")
+    assert str(error) == "q.json: got 'two  spaces\tand a tab' second line"

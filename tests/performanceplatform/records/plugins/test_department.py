@@ -126,3 +126,11 @@ def test_missing_table_file(tmp_path):
 
 def test_table_given_as_a_mapping():
     assert DepartmentTable(entries={"D1": "ago"}).lookup("<D1>") == "ago"
+
+
+def test_a_key_is_taken_as_a_code_only_with_both_brackets():
+    """``"D1"`` and ``"<D1>"`` name the same code; a key with one bracket gets both added."""
+    table = DepartmentTable(entries={"<D1>": "ago", "D2": "dwp", "<D3": "open", "D4>": "close"})
+    assert [table.lookup(code) for code in ("<D1>", "<D2>", "<<D3>", "<D4>>")] == [
+        "ago", "dwp", "open", "close"]
+    assert table.lookup("<D3") == "<D3" and table.lookup("D4>") == "D4>"
