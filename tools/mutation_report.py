@@ -9,6 +9,10 @@ killed).
 
 ``--by-module`` adds one line per mutated module: killed, equivalent, not killed, not run.
 
+An entry of the equivalents list is stale when the run has its module but not that mutant,
+or killed it: the code changed and mutmut renumbered the function's mutants, so the name now
+means another mutant. Stale entries are counted (and listed with ``--survivors``).
+
     python tools/mutation_report.py [--survivors] [--by-module] [MUTANTS_DIR]
 """
 
@@ -64,6 +68,14 @@ def by_module(found: dict[str, str], listed: set[str]) -> None:
               f"equivalent  {row['not killed']:3} not killed  {row['not run']:4} not run")
 
 
+def stale(found: dict[str, str], listed: set[str]) -> list[str]:
+    """Listed names that this run contradicts: killed, or missing from a module it mutated."""
+    modules = {module_of(name) for name in found}
+    return sorted(name for name in listed
+                  if found.get(name) in ("killed", "timeout")
+                  or (name not in found and module_of(name) in modules))
+
+
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
     modules = "--by-module" in argv
@@ -80,6 +92,10 @@ def main(argv: list[str]) -> int:
             if state not in ("killed", "timeout"):
                 mark = " (equivalent: tests/mutation-equivalent.txt)" if name in listed else ""
                 print(f"{state}: {name}{mark}")
+    outdated = stale(found, listed)
+    if show:
+        for name in outdated:
+            print(f"stale equivalent entry: {name}")
     if modules:
         by_module(found, listed)
     print("  ".join(f"{state}: {n}" for state, n in sorted(counts.items())))
@@ -90,6 +106,9 @@ def main(argv: list[str]) -> int:
     print(f"{len(left)} not killed and not listed as equivalent; {equivalent_found} listed as "
           f"equivalent ({100 * killed / max(1, total - equivalent_found):.1f}% killed of the "
           "others)")
+    if outdated:
+        print(f"{len(outdated)} entries of {EQUIVALENT_FILE.name} are stale (killed, or no "
+              "such mutant): check them with `mutmut show NAME`")
     print(f"killed {killed} of {total} mutants ({100 * killed / total:.1f}%)")
     return 0
 
