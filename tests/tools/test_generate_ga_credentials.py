@@ -80,6 +80,7 @@ def test_help_names_the_command_and_says_what_each_option_does(tool, capsys, mon
                  f"--scope SCOPES OAuth scope to ask for (default: {READONLY})",
                  "--timeout TIMEOUT seconds to wait for the consent (default: 600)"]:
         assert line in said
+    assert "loopback" not in said  # the description is the docstring's first paragraph only
 
 
 def test_by_default_the_tool_asks_in_the_browser_and_writes_to_creds(tool, tmp_path,
