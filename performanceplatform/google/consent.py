@@ -18,6 +18,8 @@ directory, or to ``--creds-dir``)::
     creds/ga/client_secret.json    the client secrets, indented with 2 spaces
     creds/ga/storage.db            the tokens, in the oauth2client storage format
 
+Each is readable by its owner only (the secrets file and the tokens are secrets).
+
 Give ``creds/ga.json`` to ``pp-collector -c``; the GA and GA4 collectors refresh the access
 token with the refresh token and write the new one back to ``storage.db``.
 
@@ -36,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 ANALYTICS_READONLY_SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
-GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 DEFAULT_TIMEOUT = 600
@@ -86,16 +87,17 @@ def obtain_credentials(secrets: dict[str, Any], scopes: list[str], port: int,
 
     flow = InstalledAppFlow.from_client_config(secrets, scopes=scopes)
     try:
+        # google-auth-oauthlib asks for access_type=offline (a refresh token) by default
         return flow.run_local_server(
-            port=port, open_browser=open_browser, access_type="offline", prompt="consent",
+            port=port, open_browser=open_browser, prompt="consent",
             authorization_prompt_message="Open this URL to authorize pp-collector: {url}",
             success_message="pp-collector is authorized; you can close this window.",
             timeout_seconds=timeout,
         )
-    except OAuth2Error as exc:
+    except OAuth2Error as exc:  # its error code is required (RFC 6749 4.1.2.1 and 5.2)
         detail = f": {exc.description}" if exc.description else ""
         raise SystemExit(f"generate-ga-credentials: Google refused the authorization: "
-                         f"{exc.error or type(exc).__name__}{detail}")
+                         f"{exc.error}{detail}")
     except WSGITimeoutError:
         raise SystemExit(f"generate-ga-credentials: no answer from the browser within "
                          f"{timeout} s; run the tool again")
@@ -109,18 +111,19 @@ def obtain_credentials(secrets: dict[str, Any], scopes: list[str], port: int,
         raise SystemExit(f"generate-ga-credentials: {' '.join(str(exc).split())}")
 
 
-def storage_record(credentials: Any, client: dict[str, Any]) -> dict[str, Any]:
-    """The oauth2client storage file content for google-auth user credentials."""
+def storage_record(credentials: Any) -> dict[str, Any]:
+    """The oauth2client storage file content for google-auth user credentials (the flow's:
+    their client id, secret and token URI are those of the client secrets file)."""
     expiry = credentials.expiry.strftime(EXPIRY_FORMAT) if credentials.expiry else None
     return {
         "_module": "oauth2client.client",
         "_class": "OAuth2Credentials",
         "access_token": credentials.token,
-        "client_id": credentials.client_id or client.get("client_id"),
-        "client_secret": credentials.client_secret or client.get("client_secret"),
+        "client_id": credentials.client_id,
+        "client_secret": credentials.client_secret,
         "refresh_token": credentials.refresh_token,
         "token_expiry": expiry,
-        "token_uri": credentials.token_uri or client.get("token_uri") or GOOGLE_TOKEN_URI,
+        "token_uri": credentials.token_uri,
         "user_agent": None,
         "invalid": False,
         "id_token": None,
@@ -130,11 +133,11 @@ def storage_record(credentials: Any, client: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write(path: Path, text: str, private: bool = False) -> None:
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    if private:
-        os.chmod(path, 0o600)
+    os.chmod(path, 0o600)
 
 
 def write_layout(creds_dir: Path, secrets: dict[str, Any], credentials: Any) -> Path:
@@ -143,11 +146,10 @@ def write_layout(creds_dir: Path, secrets: dict[str, Any], credentials: Any) -> 
         raise SystemExit("generate-ga-credentials: Google gave no refresh token; remove the "
                          "app's access at https://myaccount.google.com/permissions and retry")
     creds_dir = creds_dir.resolve()
-    client = secrets.get("installed") or secrets.get("web") or {}
     secret_path = creds_dir / "ga" / "client_secret.json"
     storage_path = creds_dir / "ga" / "storage.db"
-    _write(secret_path, json.dumps(secrets, indent=2), private=True)
-    _write(storage_path, json.dumps(storage_record(credentials, client)), private=True)
+    _write(secret_path, json.dumps(secrets, indent=2))
+    _write(storage_path, json.dumps(storage_record(credentials)))
     ga_json = creds_dir / "ga.json"
     _write(ga_json, json.dumps({"CLIENT_SECRETS": str(secret_path),
                                 "STORAGE_PATH": str(storage_path)}, indent=2))

@@ -21,7 +21,7 @@ answer                                     what we do
 =========================================  =============================================
 
 Attempts are bounded (5 by default), so a run never loops on a quota.
-``raise_for_google_error`` turns the final failure into one ``SourceError`` line naming the
+``google_error`` turns the final failure into one ``SourceError`` line naming the
 status, the reason and Google's message.
 """
 
@@ -92,15 +92,6 @@ class GoogleRetryPolicy(RetryPolicy):
 Advice = Callable[[int, "str | None", str], str]
 
 
-def raise_for_google_error(response: requests.Response, source: str, url: str,
-                           help_url: str | None = None, method: str = "GET",
-                           advice: Advice | None = None) -> None:
-    """Raise :func:`google_error`'s ``SourceError``, if ``response`` is not a 2xx answer."""
-    error = google_error(response, source, url, help_url, method, advice)
-    if error is not None:
-        raise error
-
-
 def google_error(response: requests.Response, source: str, url: str,
                  help_url: str | None = None, method: str = "GET",
                  advice: Advice | None = None) -> SourceError | None:
@@ -113,7 +104,7 @@ def google_error(response: requests.Response, source: str, url: str,
         return None
     error = error_body(response)
     reason = error_reason(response)
-    message = error.get("message") if isinstance(error.get("message"), str) else None
+    message = error.get("message") if isinstance(error.get("message"), str) else ""
     if not error:
         message = " ".join(response.text[:200].split()) or response.reason
     text = f"{source}: {method} {redact_url(url)} failed with HTTP {response.status_code}"
@@ -121,7 +112,7 @@ def google_error(response: requests.Response, source: str, url: str,
         text += f", reason {reason}"
     if message:
         text += f": {message}"
-    text += (advice or v3_advice)(response.status_code, reason, message or "")
+    text += (advice or v3_advice)(response.status_code, reason, message)
     if help_url:
         text += f" (see {help_url})"
     return SourceError(text, url=redact_url(url), status=response.status_code)
@@ -146,7 +137,8 @@ def google_hook(source: str, url: str, envelope: Callable[[Any], str | None],
     return error
 
 
-def v3_advice(status: int, reason: str | None, message: str = "") -> str:
+def v3_advice(status: int, reason: str | None, message: str) -> str:
+    """The v3 API's advice (its ``message`` is not needed: the status and reason say it all)."""
     if status == 401:
         return " - the credentials were refused; renew the stored token or key"
     if status == 403 and reason in RATE_LIMIT_REASONS:
@@ -164,7 +156,6 @@ __all__ = [
     "error_body",
     "error_reason",
     "is_rate_limited",
-    "raise_for_google_error",
     "v3_advice",
     "google_error",
     "google_hook",

@@ -63,7 +63,7 @@ def special_fields(metrics: Mapping[str, Any], time_span: str, source: str) -> d
 
 
 def row_datetime(values: Mapping[str, Any], source: str, strict: bool,
-                 date_hour: bool = False) -> dt.datetime | None:
+                 date_hour: bool) -> dt.datetime | None:
     """The naive datetime of ``date`` (+ ``hour``), or of ``dateHour`` when ``date_hour``
     (GA4; gapy ignored v3's); ``None`` when there is none. A date that does not parse is a
     ``SourceError`` when ``strict`` (v3, as gapy failed), else a warning and no datetime

@@ -29,12 +29,6 @@ SOURCE = "Google Analytics"
 Item = dict[str, Any]
 
 
-def try_number(value: Any) -> int | float:
-    """``int(value)``, else ``float(value)``, as Python 2 read them; else a SourceError
-    (``google.rows.to_number``)."""
-    return google_rows.to_number(value, "?", SOURCE)
-
-
 def special_fields(item: Mapping[str, Any], time_span: str) -> dict[str, Any]:
     """Metrics as numbers, ``avgSessionDuration`` × 1000 (s → ms) when set, and ``timeSpan``."""
     return google_rows.special_fields(item.get("metrics", {}), time_span, SOURCE)

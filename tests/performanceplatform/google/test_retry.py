@@ -10,7 +10,7 @@ import requests
 from performanceplatform.google.retry import (
     GoogleRetryPolicy,
     error_reason,
-    raise_for_google_error,
+    google_error,
 )
 from performanceplatform.utils.errors import SourceError
 
@@ -62,11 +62,11 @@ def test_reason_comes_from_v3_errors_or_newer_status():
 
 
 def test_the_final_error_is_one_clear_line():
-    with pytest.raises(SourceError) as caught:
-        raise_for_google_error(answer(403, "insufficientPermissions"), "Google Analytics",
-                               "https://www.googleapis.com/analytics/v3/data/ga")
-    message = str(caught.value)
+    error = google_error(answer(403, "insufficientPermissions"), "Google Analytics",
+                         "https://www.googleapis.com/analytics/v3/data/ga")
+    assert isinstance(error, SourceError)
+    message = str(error)
     assert "\n" not in message
     assert "HTTP 403, reason insufficientPermissions: Explained" in message
-    assert caught.value.status == 403
-    raise_for_google_error(answer(200, body="{}"), "x", "https://example.org/")
+    assert error.status == 403
+    assert google_error(answer(200, body="{}"), "x", "https://example.org/") is None

@@ -13,12 +13,18 @@ from performanceplatform.google.retry import (
     error_body,
     error_reason,
     google_error,
-    raise_for_google_error,
 )
 from performanceplatform.utils.errors import SourceError
 
 URL = "https://analytics.example/v3/data?key=s3cr3t"
 SHOWN = "https://analytics.example/v3/data?key=***"
+
+
+def failure_of(response: requests.Response, *args, **kwargs) -> SourceError:
+    """The error ``google_error`` makes of a failed answer."""
+    error = google_error(response, *args, **kwargs)
+    assert isinstance(error, SourceError)
+    return error
 
 
 def answer(status: int, body, reason: str = "Forbidden") -> requests.Response:
@@ -73,21 +79,19 @@ def test_error_reason(error, reason):
     (answer(503, b"", reason="Service Unavailable"), ": Service Unavailable"),
 ])
 def test_each_failure_is_one_line_with_advice(response, tail):
-    with pytest.raises(SourceError) as failure:
-        raise_for_google_error(response, "GA", URL, method="POST")
+    error = failure_of(response, "GA", URL, method="POST")
     status = response.status_code
-    assert str(failure.value) == f"GA: POST {SHOWN} failed with HTTP {status}{tail}"
-    assert (failure.value.url, failure.value.status) == (SHOWN, status)
+    assert str(error) == f"GA: POST {SHOWN} failed with HTTP {status}{tail}"
+    assert (error.url, error.status) == (SHOWN, status)
 
 
 def test_the_help_url_ends_the_line_and_get_is_the_default_method():
-    with pytest.raises(SourceError) as failure:
-        raise_for_google_error(google(400), "GA", URL, help_url="https://help")
-    assert str(failure.value) == f"GA: GET {SHOWN} failed with HTTP 400: Denied (see https://help)"
+    error = failure_of(google(400), "GA", URL, help_url="https://help")
+    assert str(error) == f"GA: GET {SHOWN} failed with HTTP 400: Denied (see https://help)"
 
 
-def test_a_2xx_answer_raises_nothing():
-    raise_for_google_error(answer(200, {"error": {"code": 1}}), "GA", URL)
+def test_a_2xx_answer_is_no_error():
+    assert google_error(answer(200, {"error": {"code": 1}}), "GA", URL) is None
 
 
 def test_google_error_is_the_error_not_raised():
@@ -116,6 +120,5 @@ def test_other_retries_honour_retry_after(monkeypatch):
 
 
 def test_a_long_non_json_body_is_cut_at_200_characters():
-    with pytest.raises(SourceError) as failure:
-        raise_for_google_error(answer(502, b"y" * 300), "GA", URL)
-    assert str(failure.value) == f"GA: GET {SHOWN} failed with HTTP 502: " + "y" * 200
+    error = failure_of(answer(502, b"y" * 300), "GA", URL)
+    assert str(error) == f"GA: GET {SHOWN} failed with HTTP 502: " + "y" * 200

@@ -14,7 +14,7 @@ from performanceplatform.collector.ga.contrib.content.table import (
 )
 from performanceplatform.collector.ga.query import CoreQuery, parse_core_query
 from performanceplatform.collector.ga.realtime import realtime_params, visitors
-from performanceplatform.collector.ga.records import items_from_page, special_fields, try_number
+from performanceplatform.collector.ga.records import items_from_page, special_fields
 from performanceplatform.collector.ga.trending import (
     encode_id,
     parse_query,
@@ -30,15 +30,17 @@ from performanceplatform.utils.errors import ConfigError, SourceError
     ("14", 14), ("2313.13", 2313.13), ("400.0", 400.0), (" 12", 12), ("1e3", 1000.0),
     (400.0, 400),
 ])
-def test_try_number(text, number):
-    value = try_number(text)
+def test_metrics_are_numbers_as_gapy_read_them(text, number):
+    value = special_fields({"metrics": {"visits": text}}, "day")["visits"]
     assert value == number and type(value) is type(number)
 
 
 @pytest.mark.parametrize("text", ["abc", "1_000", ""])
-def test_try_number_refuses_what_python_2_refused(text):
-    with pytest.raises(SourceError, match="Unable to use value as int or float"):
-        try_number(text)
+def test_a_metric_python_2_could_not_read_is_named(text):
+    with pytest.raises(SourceError) as failure:
+        special_fields({"metrics": {"visits": text}}, "day")
+    assert str(failure.value) == ("Google Analytics: Unable to use value as int or float: "
+                                  f"{text!r} (metric visits is not a number)")
 
 
 def test_special_fields_convert_average_session_duration_to_milliseconds():

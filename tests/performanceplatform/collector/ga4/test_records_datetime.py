@@ -42,6 +42,15 @@ def test_an_odd_date_is_logged_with_its_text(caplog):
                                "datetime"]
 
 
+def test_a_row_with_an_odd_date_keeps_its_text_and_is_logged_as_ga4s(caplog):
+    row = {"dimensionValues": [{"value": "(other)"}], "metricValues": [{"value": "2"}]}
+    with caplog.at_level(logging.WARNING):
+        item = to_item(row, ["dateHour"], ["sessions"], PERIOD)
+    assert item["dimensions"] == {"dateHour": "(other)"}
+    assert caplog.messages == ["ga4: a row's date '(other)' is not a date; its record has no "
+                               "datetime"]
+
+
 def test_items_for_pairs_each_row_with_its_special_fields():
     rows = [{"dimensionValues": [{"value": "2018071607"}],
              "metricValues": [{"value": "3"}, {"value": "1.5"}]},
