@@ -130,10 +130,10 @@ class CollectorSession(requests.Session):
         if target is not None and not self.any_redirect and _following.get():
             location = urljoin(resp.url, target)
             if not same_origin(resp.url, location):
-                method = resp.request.method if resp.request is not None else "GET"
                 raise SourceError(
-                    f"{method} {redact_url(resp.url)} answered HTTP {resp.status_code} "
-                    f"redirecting to {redact_url(location)}, another host: not followed "
+                    f"{resp.request.method} {redact_url(resp.url)} answered HTTP "
+                    f"{resp.status_code} redirecting to {redact_url(location)}, another host: "
+                    "not followed "
                     "(a source's redirects are followed only within its own host)",
                     url=redact_url(resp.url), status=resp.status_code)
         return target
@@ -368,8 +368,9 @@ def source_json(session: requests.Session, method: str, url: str,
                                      json_body=True, **kwargs)
     if body is NOT_JSON:
         request = SourceRequest(source, method, shown or redact_url(url))
-        raise request.error(f"{method} {request.shown} answered HTTP {response.status_code} "
-                            "with a body that is not JSON", response.status_code)
+        raise request.error(f"{request.method} {request.shown} answered HTTP "
+                            f"{response.status_code} with a body that is not JSON",
+                            response.status_code)
     return body
 
 
