@@ -133,8 +133,7 @@ class CollectorSession(requests.Session):
                 raise SourceError(
                     f"{resp.request.method} {redact_url(resp.url)} answered HTTP "
                     f"{resp.status_code} redirecting to {redact_url(location)}, another host: "
-                    "not followed "
-                    "(a source's redirects are followed only within its own host)",
+                    "not followed (a source's redirects are followed only within its own host)",
                     url=redact_url(resp.url), status=resp.status_code)
         return target
 
