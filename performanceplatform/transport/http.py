@@ -73,8 +73,7 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = "&".join(_redact_pair(pair) for pair in parts.query.split("&")) \
-        if parts.query else ""
+    query = "&".join(_redact_pair(pair) for pair in parts.query.split("&"))
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 

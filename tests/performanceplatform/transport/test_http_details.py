@@ -317,3 +317,20 @@ def test_no_attempt_starts_once_the_total_time_is_spent(monkeypatch):
     policy = http.RetryPolicy(attempts=9, base_delay=0, max_total=10)
     assert http.send(Busy(), "GET", "https://h/x", policy=policy) is answers[-1]
     assert len(answers) == 3  # at 0, 5 and 10 s
+
+
+def test_send_waits_as_long_as_the_answers_retry_after_says(monkeypatch, caplog):
+    monkeypatch.setenv(http.ENV_BACKOFF_SCALE, "1")
+    answers = [response_with({"Retry-After": "7"}, 429), response_with({}, 200)]
+    slept = []
+
+    class RateLimited:
+        def request(self, method, url, **kwargs):
+            return answers.pop(0)
+
+    monkeypatch.setattr(http.time, "sleep", slept.append)
+    policy = http.RetryPolicy(base_delay=0)
+    assert http.send(RateLimited(), "GET", "https://h/x", policy=policy).status_code == 200
+    assert slept == [7.0]
+    assert "GET https://h/x failed with HTTP 429 (attempt 1 of 5); retrying in 7.0 s" in \
+        [r.getMessage() for r in caplog.records if r.name == http.log.name]

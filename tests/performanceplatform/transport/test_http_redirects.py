@@ -73,7 +73,9 @@ def test_in_process_a_redirect_to_another_host_is_refused_naming_both(sandbox):
     url = f"{sandbox.url}/data/g/t?token_auth=s3cr3t"
     shown = f"{sandbox.url}/data/g/t?token_auth=***"
     session = http.make_session({"App-Key": "appkey-123"})
+    made = http.CollectorSession()  # made directly, it refuses too
     for send in (lambda: session.post(url, json=[{"_id": "a"}]),
+                 lambda: made.post(url, json=[{"_id": "a"}]),
                  lambda: session.send(session.prepare_request(requests.Request("POST", url)))):
         inject(sandbox, service="backdrop", redirect=moved, status=307)
         with pytest.raises(SourceError) as failure:
@@ -81,7 +83,7 @@ def test_in_process_a_redirect_to_another_host_is_refused_naming_both(sandbox):
         assert str(failure.value) == \
             f"POST {shown} answered HTTP 307 redirecting to {moved}{ANOTHER_HOST}"
         assert (failure.value.url, failure.value.status) == (shown, 307)
-    assert [r["path"] for r in served(sandbox, "backdrop")] == ["/data/g/t"] * 2
+    assert [r["path"] for r in served(sandbox, "backdrop")] == ["/data/g/t"] * 3
 
 
 def test_in_process_a_chain_that_leaves_the_host_on_its_second_hop_is_refused(sandbox):
