@@ -66,6 +66,8 @@ def test_resolve_url_keeps_the_sandbox_path_query_and_fragment(monkeypatch):
     monkeypatch.setenv(http.ENV_SANDBOX_URL, "http://127.0.0.1:9999/base/")
     assert http.resolve_url("https://h.example:8443/a/b?q=1#f") == \
         "http://127.0.0.1:9999/base/h.example:8443/a/b?q=1#f"
+    monkeypatch.setenv(http.ENV_SANDBOX_URL, "http://127.0.0.1:9999/sandbox-X//")
+    assert http.resolve_url("https://h/a") == "http://127.0.0.1:9999/sandbox-X/h/a"  # only "/"
 
 
 # -- redaction ----------------------------------------------------------------------------------
