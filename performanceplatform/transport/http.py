@@ -73,8 +73,7 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = "&".join(_redact_pair(pair) for pair in parts.query.split("&")) \
-        if parts.query else ""
+    query = "&".join(_redact_pair(pair) for pair in parts.query.split("&"))
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
@@ -130,11 +129,10 @@ class CollectorSession(requests.Session):
         if target is not None and not self.any_redirect and _following.get():
             location = urljoin(resp.url, target)
             if not same_origin(resp.url, location):
-                method = resp.request.method if resp.request is not None else "GET"
                 raise SourceError(
-                    f"{method} {redact_url(resp.url)} answered HTTP {resp.status_code} "
-                    f"redirecting to {redact_url(location)}, another host: not followed "
-                    "(a source's redirects are followed only within its own host)",
+                    f"{resp.request.method} {redact_url(resp.url)} answered HTTP "
+                    f"{resp.status_code} redirecting to {redact_url(location)}, another host: "
+                    "not followed (a source's redirects are followed only within its own host)",
                     url=redact_url(resp.url), status=resp.status_code)
         return target
 
@@ -368,8 +366,9 @@ def source_json(session: requests.Session, method: str, url: str,
                                      json_body=True, **kwargs)
     if body is NOT_JSON:
         request = SourceRequest(source, method, shown or redact_url(url))
-        raise request.error(f"{method} {request.shown} answered HTTP {response.status_code} "
-                            "with a body that is not JSON", response.status_code)
+        raise request.error(f"{request.method} {request.shown} answered HTTP "
+                            f"{response.status_code} with a body that is not JSON",
+                            response.status_code)
     return body
 
 

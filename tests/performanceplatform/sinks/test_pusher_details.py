@@ -8,8 +8,8 @@ import logging
 import pytest
 
 from performanceplatform.sinks.pusher import Pusher
-from performanceplatform.utils.errors import ConfigError
-from tests.helpers import SANDBOX_TOKEN, stored
+from performanceplatform.utils.errors import ConfigError, SinkError
+from tests.helpers import SANDBOX_TOKEN, inject, served, stored
 
 
 def config(sandbox) -> dict:
@@ -38,3 +38,10 @@ def test_nothing_to_write_is_logged(sandbox, caplog):
     with caplog.at_level(logging.INFO):
         Pusher(config(sandbox), {}).push([])
     assert "Doing nothing - no data to push" in caplog.messages
+
+
+def test_by_default_one_post_at_a_time_so_a_refused_chunk_is_the_last_sent(sandbox):
+    inject(sandbox, service="backdrop", status=400, body="refused", count=1)
+    with pytest.raises(SinkError, match="chunk 1 "):
+        Pusher(config(sandbox), {"chunk-size": 1}).push([rec(i) for i in range(3)])
+    assert len(served(sandbox, "backdrop")) == 1 and stored(sandbox, "g", "t") == []

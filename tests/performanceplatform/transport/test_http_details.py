@@ -66,6 +66,8 @@ def test_resolve_url_keeps_the_sandbox_path_query_and_fragment(monkeypatch):
     monkeypatch.setenv(http.ENV_SANDBOX_URL, "http://127.0.0.1:9999/base/")
     assert http.resolve_url("https://h.example:8443/a/b?q=1#f") == \
         "http://127.0.0.1:9999/base/h.example:8443/a/b?q=1#f"
+    monkeypatch.setenv(http.ENV_SANDBOX_URL, "http://127.0.0.1:9999/sandbox-X//")
+    assert http.resolve_url("https://h/a") == "http://127.0.0.1:9999/sandbox-X/h/a"  # only "/"
 
 
 # -- redaction ----------------------------------------------------------------------------------
@@ -275,3 +277,62 @@ def test_a_sources_error_hook_sees_every_answer_and_its_json(sandbox, empty_200)
                                           error=lambda *answer: seen.append(answer[2]),
                                           json_body=True)
     assert body is http.NOT_JSON and seen[-1] is http.NOT_JSON and response.status_code == 200
+
+
+def test_source_response_leaves_the_body_undecoded_unless_asked(sandbox):
+    """A download (G-Cloud's CSV) is never decoded as JSON: its hook and its caller get
+    NOT_JSON, even for an answer that is JSON."""
+    seen = []
+    response, body = http.source_response(http.make_session(), "GET", f"{sandbox.url}/_status",
+                                          error=lambda *answer: seen.append(answer[2]))
+    assert response.json() and body is http.NOT_JSON and seen == [http.NOT_JSON]
+
+
+def test_source_response_names_an_unnamed_source_source(sandbox):
+    inject(sandbox, service="backdrop", status=404, body="gone", count=1)
+    url = f"{sandbox.url}/_status"
+    with pytest.raises(SourceError) as failure:
+        http.source_response(http.make_session(), "GET", url)
+    assert str(failure.value) == f"source: GET {url} answered HTTP 404: gone"
+
+
+def test_no_attempt_starts_once_the_total_time_is_spent(monkeypatch):
+    """``max_total`` is a budget: at exactly that many seconds after the first attempt, no
+    further one is made (the clock here moves 5 s per failed attempt)."""
+    answers = []
+
+    class Busy:
+        def request(self, method, url, **kwargs):
+            answers.append(response_with({}, 503))
+            return answers[-1]
+
+    class Clock:
+        now = 0.0
+
+        def monotonic(self):
+            return self.now
+
+        def sleep(self, seconds):
+            self.now += 5
+
+    monkeypatch.setattr(http, "time", Clock())
+    policy = http.RetryPolicy(attempts=9, base_delay=0, max_total=10)
+    assert http.send(Busy(), "GET", "https://h/x", policy=policy) is answers[-1]
+    assert len(answers) == 3  # at 0, 5 and 10 s
+
+
+def test_send_waits_as_long_as_the_answers_retry_after_says(monkeypatch, caplog):
+    monkeypatch.setenv(http.ENV_BACKOFF_SCALE, "1")
+    answers = [response_with({"Retry-After": "7"}, 429), response_with({}, 200)]
+    slept = []
+
+    class RateLimited:
+        def request(self, method, url, **kwargs):
+            return answers.pop(0)
+
+    monkeypatch.setattr(http.time, "sleep", slept.append)
+    policy = http.RetryPolicy(base_delay=0)
+    assert http.send(RateLimited(), "GET", "https://h/x", policy=policy).status_code == 200
+    assert slept == [7.0]
+    assert "GET https://h/x failed with HTTP 429 (attempt 1 of 5); retrying in 7.0 s" in \
+        [r.getMessage() for r in caplog.records if r.name == http.log.name]

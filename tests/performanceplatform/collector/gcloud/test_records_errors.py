@@ -78,3 +78,9 @@ def test_an_unknown_sector_is_logged(caplog):
     with caplog.at_level(logging.WARNING):
         sector_code("Martian Government")
     assert caplog.messages == ['Unknown sector: "Martian Government"']
+
+
+def test_a_file_with_carriage_returns_alone_as_line_ends_is_read():
+    """Spreadsheets saved as "CSV (Macintosh)" end their lines with a bare CR."""
+    sales = list(parse_sales(f"{HEADER}\r{GOOD}\r{GOOD.replace(',1,', ',2,')}\r", "spend.csv"))
+    assert [(sale.customer_name, sale.total_ex_vat) for sale in sales] == [("C", 1), ("C", 2)]

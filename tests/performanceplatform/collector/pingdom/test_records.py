@@ -68,3 +68,11 @@ def test_no_gaps_no_summary():
     gaps = Gaps()
     list(to_records([HOUR], "x", gaps))
     assert gaps.summary() is None
+
+
+def test_hours_that_all_have_a_start_time_end_the_summary_at_the_fields():
+    gaps = Gaps()
+    list(to_records([HOUR, {"starttime": 1371337200, "avgresponse": 400}], "x", gaps))
+    assert gaps.summary() == (
+        "pingdom: 1 of 2 hours lacked fields (hours lacking each: uptime 1, downtime 1, "
+        "unmonitored 1); their records were written without those fields")

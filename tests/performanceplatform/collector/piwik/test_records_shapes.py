@@ -38,3 +38,9 @@ def test_a_mapping_naming_a_missing_column_names_the_period():
                      "t", "day")
     assert str(failure.value) == ("piwik: a row of period '2015-01-01' has no column "
                                   "'nb_actions' (named in options.mappings)")
+
+
+def test_a_period_label_without_a_date_is_named():
+    with pytest.raises(SourceError) as failure:
+        list(core_records({"last week": {"nb_visits": 1}}, {}, "t", "week"))
+    assert str(failure.value) == "piwik: cannot find a date in the period label 'last week'"
