@@ -186,7 +186,9 @@ class Counting(DataSet):
                 self.now -= 1
 
 
-@pytest.mark.parametrize("limit", [2, 8])
+# 33: above the default pool size of any machine (min(32, cores + 4)), so the pool must be
+# made for the limit
+@pytest.mark.parametrize("limit", [2, 8, 33])
 def test_as_many_posts_in_flight_as_asked_and_no_more(sandbox, caplog, limit):
     chunks = 2 * limit + 1
     inject(sandbox, service="backdrop", status=None, delay=0.3, count=chunks)
