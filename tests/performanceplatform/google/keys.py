@@ -76,6 +76,22 @@ def write_storage_credentials(folder: Path, **storage) -> dict:
             "STORAGE_PATH": str(folder / "storage.db")}
 
 
+def write_valid_user_credentials(write, label: str) -> dict:
+    """Write, with ``write(name, data)`` (``run_cli.write``), an installed-app client and a
+    storage file holding the still-valid sandbox access token ``sandbox-access-<label>``
+    (client ``<label>.apps.googleusercontent.com``, secret ``<label>-secret``, refresh token
+    ``1/<label>-refresh``); the credentials JSON naming them."""
+    token_uri = "https://accounts.google.com/o/oauth2/token"
+    client = {"client_id": f"{label}.apps.googleusercontent.com",
+              "client_secret": f"{label}-secret"}
+    secrets = write("client_secrets.json", {"installed": {**client, "token_uri": token_uri}})
+    storage = write("storage.db", {
+        "access_token": f"sandbox-access-{label}", "refresh_token": f"1/{label}-refresh",
+        **client, "token_expiry": "2099-01-01T00:00:00Z", "token_uri": token_uri,
+        "invalid": False})
+    return {"CLIENT_SECRETS": str(secrets), "STORAGE_PATH": str(storage)}
+
+
 def write_service_account_credentials(folder: Path, kind: str = "pem") -> dict:
     """Write a key file of ``kind`` (pem, p12, json); the credentials JSON naming it."""
     path = folder / f"key.{kind}"

@@ -18,7 +18,7 @@ import pytest
 
 from performanceplatform.pipeline.settings import MAX_POSTS_IN_FLIGHT
 from tests.helpers import served, stored
-from tests.performanceplatform.collector.ga.test_e2e import CORE, TOKEN_URI
+from tests.performanceplatform.collector.ga.test_e2e import CORE
 from tests.performanceplatform.collector.ga.test_e2e import query_file as ga_query
 from tests.performanceplatform.collector.ga4.test_e2e import ga4_query
 from tests.performanceplatform.collector.gcloud.test_e2e import query as gcloud_query
@@ -36,14 +36,7 @@ from tests.performanceplatform.pipeline.in_flight import assert_sent_in_flight, 
 
 
 def ga_credentials(run_cli, sandbox, tmp_path) -> dict[str, str]:
-    secrets = run_cli.write("client_secrets.json", {"installed": {
-        "client_id": "ga-test.apps.googleusercontent.com", "client_secret": "ga-test-secret",
-        "token_uri": TOKEN_URI}})
-    storage = run_cli.write("storage.db", {
-        "access_token": "sandbox-access-ga-test", "refresh_token": "1/ga-test-refresh",
-        "client_id": "ga-test.apps.googleusercontent.com", "client_secret": "ga-test-secret",
-        "token_expiry": "2099-01-01T00:00:00Z", "token_uri": TOKEN_URI, "invalid": False})
-    return {"CLIENT_SECRETS": str(secrets), "STORAGE_PATH": str(storage)}
+    return keys.write_valid_user_credentials(run_cli.write, "ga-test")
 
 
 def ga4_credentials(run_cli, sandbox, tmp_path) -> dict[str, str]:

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from tests.helpers import inject, served, stored
+from tests.performanceplatform.google import keys
 
-TOKEN_URI = "https://accounts.google.com/o/oauth2/token"
 RATE_LIMITED = json.dumps({"error": {"errors": [{"domain": "usageLimits",
                                                  "reason": "userRateLimitExceeded",
                                                  "message": "User Rate Limit Exceeded"}],
@@ -23,14 +23,7 @@ BAD_PARAMETER = json.dumps({"error": {"errors": [{"domain": "global",
 @pytest.fixture
 def credentials(run_cli):
     """An installed-app client and a storage file holding a valid sandbox access token."""
-    secrets = run_cli.write("client_secrets.json", {"installed": {
-        "client_id": "ga-test.apps.googleusercontent.com", "client_secret": "ga-test-secret",
-        "token_uri": TOKEN_URI}})
-    storage = run_cli.write("storage.db", {
-        "access_token": "sandbox-access-ga-test", "refresh_token": "1/ga-test-refresh",
-        "client_id": "ga-test.apps.googleusercontent.com", "client_secret": "ga-test-secret",
-        "token_expiry": "2099-01-01T00:00:00Z", "token_uri": TOKEN_URI, "invalid": False})
-    return {"CLIENT_SECRETS": str(secrets), "STORAGE_PATH": str(storage)}
+    return keys.write_valid_user_credentials(run_cli.write, "ga-test")
 
 
 @pytest.fixture

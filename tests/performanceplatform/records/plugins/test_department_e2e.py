@@ -5,22 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import stored
+from tests.performanceplatform.google import keys
 
-TOKEN_URI = "https://accounts.google.com/o/oauth2/token"
 NO_TABLE = {"PP_COLLECTOR_DEPARTMENTS": ""}  # whatever the developer's shell says
 
 
 @pytest.fixture
 def credentials(run_cli, service_settings):
     service_settings("google_v3")["rows_per_day"] = 2
-    secrets = run_cli.write("client_secrets.json", {"installed": {
-        "client_id": "dept.apps.googleusercontent.com", "client_secret": "dept-secret",
-        "token_uri": TOKEN_URI}})
-    storage = run_cli.write("storage.db", {
-        "access_token": "sandbox-access-dept", "refresh_token": "1/dept-refresh",
-        "client_id": "dept.apps.googleusercontent.com", "client_secret": "dept-secret",
-        "token_expiry": "2099-01-01T00:00:00Z", "token_uri": TOKEN_URI, "invalid": False})
-    return {"CLIENT_SECRETS": str(secrets), "STORAGE_PATH": str(storage)}
+    return keys.write_valid_user_credentials(run_cli.write, "dept")
 
 
 def query_file(entrypoint: str, query: dict, options: dict) -> dict:
