@@ -541,17 +541,22 @@ def test_a_slug_config_without_an_entrypoint_names_the_slug(sandbox, sandbox_con
                                "'entrypoint': expected a non-empty string, got NoneType None")
 
 
-def test_a_minimal_namespace_without_a_log_folder_uses_the_environment(
-        sandbox, tmp_path, monkeypatch, collector_module):
-    import argparse
-
-    seen = tmp_path / "seen.json"
-    name = collector_module("config_recorder", f"""
+def config_recorder(collector_module, name: str, seen) -> str:
+    """A collector module that writes the data set config it is given to ``seen``."""
+    return collector_module(name, f"""
 import json
 def main(credentials, data_set_config, *args):
     with open({str(seen)!r}, "w") as f:
         json.dump(data_set_config, f)
 """)
+
+
+def test_a_minimal_namespace_without_a_log_folder_uses_the_environment(
+        sandbox, tmp_path, monkeypatch, collector_module):
+    import argparse
+
+    seen = tmp_path / "seen.json"
+    name = config_recorder(collector_module, "config_recorder", seen)
     monkeypatch.setenv("PP_COLLECTOR_LOG_DIR", str(tmp_path / "env-log"))
     namespace = argparse.Namespace(
         performanceplatform={"backdrop_url": f"{sandbox.url}/data"}, credentials={},
@@ -740,12 +745,7 @@ def test_a_sigterm_while_stagecraft_answers_is_logged_with_the_slug(
 def test_a_local_store_needs_no_token_and_is_handed_to_the_collector(
         sandbox, run, collector_module, tmp_path):
     seen = tmp_path / "seen.json"
-    name = collector_module("store_recorder", f"""
-import json
-def main(credentials, data_set_config, *args):
-    with open({str(seen)!r}, "w") as f:
-        json.dump(data_set_config, f)
-""")
+    name = config_recorder(collector_module, "store_recorder", seen)
     store = f"jsonl:///{tmp_path}/records.jsonl"
     args = ["-c", run.write("credentials.json", {}), "-q",
             run.write("query.json", with_(QUERY, entrypoint=name)), "--store", store,
